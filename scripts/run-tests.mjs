@@ -1,0 +1,21 @@
+// `npm test`: every test/**/*.test.ts through node:test, TypeScript loaded by tsx.
+// Extra arguments are passed to node's test runner (e.g. `npm test -- --test-name-pattern=login`).
+import { spawnSync } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import { join, relative } from 'node:path'
+
+function findTests(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) return findTests(path)
+    return entry.name.endsWith('.test.ts') ? [relative(process.cwd(), path)] : []
+  })
+}
+
+const files = findTests('test').sort()
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', ...process.argv.slice(2), ...files],
+  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+)
+process.exit(result.status ?? 1)

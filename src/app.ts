@@ -1,0 +1,36 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Config } from './config.js'
+import type { Database } from './db/client.js'
+import { registerErrorHandling } from './errors.js'
+import authRoutes from './modules/auth/routes.js'
+import authPlugin from './plugins/auth.js'
+import databasePlugin from './plugins/database.js'
+import { bodyAjv, textAjv } from './validation.js'
+
+export interface BuildOptions {
+  /** An already open database; by default config.database is opened. */
+  database?: Database
+  logger?: FastifyServerOptions['logger']
+}
+
+/** The whole application; the server and the tests build the very same one. */
+export async function buildApp(
+  config: Config,
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: 100 * 1024,
+  })
+
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
+  )
+  registerErrorHandling(app)
+
+  await app.register(databasePlugin, { config, database: options.database })
+  await app.register(authPlugin, { config })
+
+  await app.register(authRoutes, { prefix: '/api/auth', config })
+  return app
+}

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { parseEnv } from 'node:util'
+import envSchema from 'env-schema'
+import { type Static, Type } from 'typebox'
+import { createAjv } from './validation.js'
+
+/** Every environment variable the service reads, validated once at start. */
+const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 5000 }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
+  NODE_ENV: Type.Enum(['development', 'production', 'test'], { default: 'development' }),
+  DATABASE_URL: Type.String({
+    pattern: '^(postgres|postgresql)://.+|^pglite://.+|^memory://$',
+    default: 'pglite://./data/crm',
+  }),
+  JWT_SECRET: Type.Optional(Type.String()),
+  JWT_EXPIRE: Type.String({ pattern: '^[1-9][0-9]*[smhd]?$', default: '7d' }),
+  ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email' })),
+  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
+  ADMIN_NAME: Type.Optional(Type.String({ minLength: 2, maxLength: 100 })),
+  ALLOW_PUBLIC_REGISTRATION: Type.Boolean({ default: true }),
+  LOG_LEVEL: Type.Optional(
+    Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  ),
+})
+type Env = Static<typeof EnvSchema>
+
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string }
+  | { kind: 'pglite'; dataDir: string | undefined } // undefined: in memory
+
+export interface Config {
+  port: number
+  host: string
+  env: 'development' | 'production' | 'test'
+  database: DatabaseTarget
+  jwt: { secret: string; expiresInSeconds: number; secretIsEphemeral: boolean }
+  admin: { email: string; password: string; name: string } | undefined
+  allowPublicRegistration: boolean
+  logLevel: string
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const
+
+function parseDuration(value: string): number {
+  const unit = value.at(-1)
+  if (unit === 's' || unit === 'm' || unit === 'h' || unit === 'd') {
+    return Number(value.slice(0, -1)) * UNIT_SECONDS[unit]
+  }
+  return Number(value)
+}
+
+function parseDatabaseUrl(url: string): DatabaseTarget {
+  if (url === 'memory://') return { kind: 'pglite', dataDir: undefined }
+  if (url.startsWith('pglite://')) return { kind: 'pglite', dataDir: url.slice('pglite://'.length) }
+  return { kind: 'postgres', url }
+}
+
+function readDotEnv(path: string): Record<string, string> {
+  try {
+    return parseEnv(readFileSync(path, 'utf8')) as Record<string, string>
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {}
+    throw error
+  }
+}
+
+const PATTERN_HINTS: Record<string, string> = {
+  DATABASE_URL: 'must start with postgres://, postgresql:// or pglite://, or be memory://',
+  JWT_EXPIRE: 'must be a duration such as 7d, 12h, 30m, 45s or a number of seconds',
+}
+
+/** One line naming the offending variable, e.g. "PORT must be integer". */
+function describeEnvError(error: unknown): string {
+  const details = (
+    error as {
+      errors?: { instancePath: string; message?: string; params?: { missingProperty?: string } }[]
+    }
+  ).errors
+  const first = details?.[0]
+  if (!first) return String(error)
+  const variable =
+    first.instancePath.replace(/^\//, '') || first.params?.missingProperty || 'environment'
+  const message = PATTERN_HINTS[variable] ?? first.message ?? 'is invalid'
+  return `Invalid configuration: ${variable} ${message}`
+}
+
+/**
+ * Builds the typed configuration from the environment. A .env file in the working directory is
+ * read first; real environment variables win; empty values count as unset.
+ */
+export function loadConfig(
+  environment: Record<string, string | undefined> = process.env,
+  dotEnvPath: string | undefined = resolve('.env'),
+): Config {
+  const merged: Record<string, string> = {}
+  const sources = [dotEnvPath ? readDotEnv(dotEnvPath) : {}, environment]
+  for (const source of sources) {
+    for (const key of Object.keys(EnvSchema.properties)) {
+      const value = source[key]
+      if (value !== undefined && value !== '') merged[key] = value
+    }
+  }
+
+  let env: Env
+  try {
+    env = envSchema<Env>({
+      schema: EnvSchema,
+      data: merged,
+      env: false,
+      ajv: createAjv({ coerceTypes: true }),
+    })
+  } catch (error) {
+    throw new ConfigError(describeEnvError(error))
+  }
+
+  const isProduction = env.NODE_ENV === 'production'
+  if (isProduction && (!env.JWT_SECRET || env.JWT_SECRET.length < 32)) {
+    throw new ConfigError(
+      'Invalid configuration: JWT_SECRET must be set to at least 32 characters in production',
+    )
+  }
+  const adminVariables = [env.ADMIN_EMAIL, env.ADMIN_PASSWORD, env.ADMIN_NAME]
+  const adminCount = adminVariables.filter((value) => value !== undefined).length
+  if (env.ADMIN_EMAIL === undefined || env.ADMIN_PASSWORD === undefined) {
+    if (adminCount > 0 && !(adminCount === 1 && env.ADMIN_NAME !== undefined)) {
+      throw new ConfigError(
+        'Invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
+      )
+    }
+  }
+
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    env: env.NODE_ENV,
+    database: parseDatabaseUrl(env.DATABASE_URL),
+    jwt: {
+      secret: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
+      expiresInSeconds: parseDuration(env.JWT_EXPIRE),
+      secretIsEphemeral: env.JWT_SECRET === undefined,
+    },
+    admin:
+      env.ADMIN_EMAIL !== undefined && env.ADMIN_PASSWORD !== undefined
+        ? {
+            email: env.ADMIN_EMAIL,
+            password: env.ADMIN_PASSWORD,
+            name: env.ADMIN_NAME ?? 'Administrator',
+          }
+        : undefined,
+    allowPublicRegistration: env.ALLOW_PUBLIC_REGISTRATION,
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+  }
+}

@@ -1,0 +1,15 @@
+import { ObjectId } from 'bson'
+import { char, timestamp } from 'drizzle-orm/pg-core'
+
+/** Ids are MongoDB ObjectIds as 24 lowercase hex characters, so the original system's ids keep working. */
+export const objectId = (): string => new ObjectId().toHexString()
+
+export const objectIdColumn = (name: string) => char(name, { length: 24 })
+
+export const timestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date()),
+}

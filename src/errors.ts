@@ -1,0 +1,124 @@
+import type { FastifyError, FastifyInstance } from 'fastify'
+
+export interface FieldError {
+  field: string
+  message: string
+}
+
+/** A failure the client can act on; the error handler turns it into `{success:false, message}`. */
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(message)
+    this.name = new.target.name
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, errors?: FieldError[]) {
+    super(400, message, errors)
+  }
+}
+export class UnauthorizedError extends AppError {
+  constructor(message = 'Not authorized, please log in') {
+    super(401, message)
+  }
+}
+export class ForbiddenError extends AppError {
+  constructor(message = 'You do not have permission to do this') {
+    super(403, message)
+  }
+}
+export class NotFoundError extends AppError {
+  constructor(message = 'Not found') {
+    super(404, message)
+  }
+}
+export class ConflictError extends AppError {
+  constructor(message: string) {
+    super(409, message)
+  }
+}
+
+interface AjvIssue {
+  instancePath: string
+  keyword: string
+  message?: string
+  params: Record<string, unknown>
+}
+
+/** `/notes/0/text` → `notes.0.text`; a missing property is named by its own path. */
+function fieldOf(issue: AjvIssue, part: string | undefined): string {
+  const segments = issue.instancePath.split('/').filter(Boolean)
+  if (issue.keyword === 'required' && typeof issue.params.missingProperty === 'string') {
+    segments.push(issue.params.missingProperty)
+  }
+  return segments.join('.') || part || 'body'
+}
+
+function messageOf(issue: AjvIssue): string {
+  const allowed = issue.params.allowedValues
+  if (issue.keyword === 'enum' && Array.isArray(allowed)) {
+    return `must be one of: ${allowed.join(', ')}`
+  }
+  if (issue.keyword === 'required') return 'is required'
+  return issue.message ?? 'is invalid'
+}
+
+export function toFieldErrors(issues: AjvIssue[], part: string | undefined): FieldError[] {
+  const byField = new Map<string, string>()
+  for (const issue of issues) {
+    const field = fieldOf(issue, part)
+    if (!byField.has(field)) byField.set(field, messageOf(issue))
+  }
+  return [...byField].map(([field, message]) => ({ field, message }))
+}
+
+/** Statuses whose Fastify message is safe and useful to show as is. */
+const CLIENT_ERROR_MESSAGES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Not authorized, please log in',
+  404: 'Not found',
+  413: 'Request body is too large',
+  415: 'Unsupported media type: send application/json',
+  429: 'Too many requests, please try again later',
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) {
+      return reply.status(error.statusCode).send({
+        success: false,
+        message: error.message,
+        ...(error.errors ? { errors: error.errors } : {}),
+      })
+    }
+    if (error.validation) {
+      const errors = toFieldErrors(error.validation as AjvIssue[], error.validationContext)
+      const summary = errors.map((e) => `${e.field} ${e.message}`).join('; ')
+      return reply
+        .status(400)
+        .send({ success: false, message: `Validation failed: ${summary}`, errors })
+    }
+    const status = error.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      const message =
+        error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+        error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+          ? 'Request body is not valid JSON'
+          : (CLIENT_ERROR_MESSAGES[status] ?? error.message)
+      return reply.status(status).send({ success: false, message })
+    }
+    // The detail (often SQL or a stack) goes to the log, never to the client.
+    request.log.error({ err: error }, 'request failed')
+    return reply.status(500).send({ success: false, message: 'Server Error' })
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]?.slice(0, 200)
+    reply.status(404).send({ success: false, message: `Route ${request.method} ${path} not found` })
+  })
+}

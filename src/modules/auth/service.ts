@@ -1,0 +1,63 @@
+import type { Static } from 'typebox'
+import type { Db } from '../../db/client.js'
+import { ConflictError, ForbiddenError, UnauthorizedError } from '../../errors.js'
+import {
+  type Employee,
+  findEmployeeWithHashByEmail,
+  insertEmployee,
+  recordLogin,
+} from '../employees/repository.js'
+import { hashPassword, isLegacyHash, verifyAgainstDummy, verifyPassword } from './passwords.js'
+import type { LoginBody, RegisterBody } from './schemas.js'
+
+export interface RegistrationPolicy {
+  allowPublicRegistration: boolean
+}
+
+/**
+ * Anyone may register a counselor while public registration is on; an admin account, or any
+ * account when it is off, needs an admin to register it.
+ */
+export async function registerEmployee(
+  db: Db,
+  policy: RegistrationPolicy,
+  input: Static<typeof RegisterBody>,
+  caller: Employee | undefined,
+): Promise<Employee> {
+  const role = input.role ?? 'counselor'
+  const callerIsAdmin = caller?.role === 'admin'
+  if (!callerIsAdmin) {
+    if (role === 'admin') throw new ForbiddenError('Only an admin may register an admin')
+    if (!policy.allowPublicRegistration) {
+      throw new ForbiddenError('Registration is closed: ask an admin to register you')
+    }
+  }
+  const employee = await insertEmployee(db, {
+    name: input.name,
+    email: input.email,
+    passwordHash: await hashPassword(input.password),
+    role,
+  })
+  if (!employee) throw new ConflictError('An employee with this email already exists')
+  return employee
+}
+
+const INVALID_CREDENTIALS = 'Invalid email or password'
+
+export async function logIn(db: Db, input: Static<typeof LoginBody>): Promise<Employee> {
+  const found = await findEmployeeWithHashByEmail(db, input.email)
+  if (!found) {
+    await verifyAgainstDummy(input.password)
+    throw new UnauthorizedError(INVALID_CREDENTIALS)
+  }
+  if (!(await verifyPassword(found.passwordHash, input.password))) {
+    throw new UnauthorizedError(INVALID_CREDENTIALS)
+  }
+  if (!found.isActive) throw new ForbiddenError('This account has been deactivated')
+  const upgradedHash = isLegacyHash(found.passwordHash)
+    ? await hashPassword(input.password)
+    : undefined
+  const employee = await recordLogin(db, found.id, upgradedHash)
+  if (!employee) throw new UnauthorizedError(INVALID_CREDENTIALS) // deleted meanwhile
+  return employee
+}

@@ -1,0 +1,98 @@
+import fastifyJwt from '@fastify/jwt'
+import type { FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from '../config.js'
+import type { EmployeeRole } from '../db/schema/index.js'
+import { ForbiddenError, UnauthorizedError } from '../errors.js'
+import { type Employee, findEmployeeById } from '../modules/employees/repository.js'
+
+/** What a token carries: who, their role when it was issued, and the token version to revoke it. */
+export interface TokenClaims {
+  sub: string
+  role: EmployeeRole
+  ver: number
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: TokenClaims
+    user: TokenClaims & { iat: number; exp: number }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** preHandler: a valid token for an active employee, else 401. */
+    authenticate: (request: FastifyRequest) => Promise<void>
+    /** preHandler: as authenticate when an Authorization header is sent; anonymous otherwise. */
+    identify: (request: FastifyRequest) => Promise<void>
+    /** preHandler: authenticate, then 403 unless the employee is an admin. */
+    requireAdmin: (request: FastifyRequest) => Promise<void>
+    issueToken: (employee: Pick<Employee, 'id' | 'role' | 'tokenVersion'>) => string
+  }
+  interface FastifyRequest {
+    /** The authenticated employee, loaded fresh from the database for this request. */
+    employee?: Employee
+  }
+}
+
+const OBJECT_ID = /^[0-9a-f]{24}$/
+
+function isTokenClaims(value: unknown): value is TokenClaims {
+  const claims = value as Partial<TokenClaims> | null
+  return (
+    typeof claims?.sub === 'string' && OBJECT_ID.test(claims.sub) && Number.isInteger(claims.ver)
+  )
+}
+
+/** The caller's employee record; routes behind authenticate always have one. */
+export function currentEmployee(request: FastifyRequest): Employee {
+  if (!request.employee) throw new UnauthorizedError()
+  return request.employee
+}
+
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    await app.register(fastifyJwt, {
+      secret: config.jwt.secret,
+      sign: { algorithm: 'HS256', expiresIn: config.jwt.expiresInSeconds },
+      // Pinned: with a plain secret the verifier would otherwise also accept HS384 and HS512.
+      verify: { algorithms: ['HS256'] },
+    })
+
+    app.decorate('issueToken', (employee: Pick<Employee, 'id' | 'role' | 'tokenVersion'>) =>
+      app.jwt.sign({ sub: employee.id, role: employee.role, ver: employee.tokenVersion }),
+    )
+
+    async function authenticate(request: FastifyRequest): Promise<void> {
+      let claims: unknown
+      try {
+        claims = await request.jwtVerify()
+      } catch (error) {
+        const expired = (error as { code?: string }).code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED'
+        throw new UnauthorizedError(expired ? 'Token has expired, please log in again' : undefined)
+      }
+      if (!isTokenClaims(claims)) throw new UnauthorizedError()
+      // The database, not the token, decides: a deactivated or deleted employee, or a token
+      // issued before a password change, is refused at once.
+      const employee = await findEmployeeById(app.db, claims.sub)
+      if (!employee?.isActive || employee.tokenVersion !== claims.ver) {
+        throw new UnauthorizedError()
+      }
+      request.employee = employee
+    }
+
+    app.decorateRequest('employee', undefined)
+    app.decorate('authenticate', authenticate)
+    app.decorate('identify', async (request: FastifyRequest) => {
+      if (request.headers.authorization !== undefined) await authenticate(request)
+    })
+    app.decorate('requireAdmin', async (request: FastifyRequest) => {
+      await authenticate(request)
+      if (currentEmployee(request).role !== 'admin') {
+        throw new ForbiddenError('Only an admin may do this')
+      }
+    })
+  },
+  { name: 'auth', dependencies: ['database'] },
+)

@@ -1,0 +1,31 @@
+import fp from 'fastify-plugin'
+import type { Config } from '../config.js'
+import { type Database, type Db, openDatabase } from '../db/client.js'
+import { ensureBootstrapAdmin } from '../modules/employees/service.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db
+  }
+}
+
+export interface DatabasePluginOptions {
+  config: Config
+  /** An already open database (tests pass a fresh in-memory one); otherwise config decides. */
+  database?: Database
+}
+
+/** Opens the database, applies migrations, creates the configured first admin, closes on shutdown. */
+export default fp<DatabasePluginOptions>(
+  async (app, { config, database }) => {
+    const opened = database ?? (await openDatabase(config.database))
+    app.addHook('onClose', () => opened.close())
+    await opened.migrate()
+    if (config.admin) {
+      const created = await ensureBootstrapAdmin(opened.db, config.admin)
+      if (created) app.log.info({ email: config.admin.email }, 'created the configured admin')
+    }
+    app.decorate('db', opened.db)
+  },
+  { name: 'database' },
+)

@@ -1,0 +1,41 @@
+import { type TSchema, Type } from 'typebox'
+
+/** Schema pieces shared by every route. */
+
+export const ObjectIdString = Type.String({
+  pattern: '^[0-9a-f]{24}$',
+  description: 'A 24-character hexadecimal id (MongoDB ObjectId format)',
+  examples: ['6542abc123def456789abcde'],
+})
+
+export const IdParams = Type.Object({ id: ObjectIdString }, { additionalProperties: false })
+
+export const DateTime = Type.String({ format: 'date-time' })
+
+/** Trimmed, lowercased email address. */
+export const Email = Type.String({
+  format: 'email',
+  maxLength: 254,
+  transform: ['trim', 'toLowerCase'],
+  examples: ['john@example.com'],
+})
+
+export const FieldError = Type.Object({ field: Type.String(), message: Type.String() })
+
+export const ErrorResponse = Type.Object(
+  {
+    success: Type.Literal(false),
+    message: Type.String(),
+    errors: Type.Optional(Type.Array(FieldError)),
+  },
+  { description: 'Every failure: validation errors list one entry per offending field' },
+)
+
+/** The response schema map for a route: its success bodies plus the error body for each code. */
+export function responses<T extends Record<number, TSchema>>(
+  success: T,
+  errorCodes: number[],
+): T & Record<number, TSchema> {
+  const errors = Object.fromEntries(errorCodes.map((code) => [code, ErrorResponse]))
+  return { ...errors, ...success }
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto'
+import type { TestContext } from 'node:test'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import { type Config, loadConfig } from '../../src/config.js'
+import type { EmployeeRole } from '../../src/db/schema/index.js'
+import { hashPassword } from '../../src/modules/auth/passwords.js'
+import { insertEmployee } from '../../src/modules/employees/repository.js'
+import { freshDatabase } from './database.js'
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789'
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, ...env }, undefined)
+}
+
+/**
+ * The real app on its own fresh database. Given a test context it is closed when that test ends;
+ * a suite that shares one app closes it in its own `after` hook.
+ */
+export async function buildTestApp(
+  t?: Pick<TestContext, 'after'>,
+  env: Record<string, string> = {},
+): Promise<FastifyInstance> {
+  const database = await freshDatabase()
+  const app = await buildApp(testConfig(env), { database })
+  t?.after(() => app.close())
+  await app.ready()
+  return app
+}
+
+export const uniqueEmail = (label = 'user'): string =>
+  `${label}-${randomBytes(5).toString('hex')}@example.com`
+
+export interface TestEmployee {
+  id: string
+  name: string
+  email: string
+  password: string
+  role: EmployeeRole
+  token: string
+}
+
+/** An active employee stored directly (any role), logged in through the API. */
+export async function createEmployee(
+  app: FastifyInstance,
+  overrides: { role?: EmployeeRole; name?: string; email?: string; password?: string } = {},
+): Promise<TestEmployee> {
+  const role = overrides.role ?? 'counselor'
+  const name = overrides.name ?? `Test ${role}`
+  const email = overrides.email ?? uniqueEmail(role)
+  const password = overrides.password ?? 'correct horse battery'
+  const stored = await insertEmployee(app.db, {
+    name,
+    email,
+    role,
+    passwordHash: await hashPassword(password),
+  })
+  if (!stored) throw new Error(`email ${email} is taken`)
+  return { id: stored.id, name, email, password, role, token: app.issueToken(stored) }
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+/** app.inject with the body parsed as JSON. */
+export async function call(
+  app: FastifyInstance,
+  options: InjectOptions & { token?: string },
+): Promise<{ status: number; body: Record<string, unknown>; response: LightMyRequestResponse }> {
+  const { token, headers, ...rest } = options
+  const response = await app.inject({
+    ...rest,
+    headers: { ...headers, ...(token ? bearer(token) : {}) },
+  })
+  const body = response.body ? (JSON.parse(response.body) as Record<string, unknown>) : {}
+  return { status: response.statusCode, body, response }
+}

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto'
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+import type { DatabaseTarget } from '../../src/config.js'
+import { type Database, openDatabase, wrapPglite } from '../../src/db/client.js'
+
+/** Set to run every suite against a real PostgreSQL server instead of in-memory PGlite. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined
+
+let migratedTemplate: Promise<PGlite> | undefined
+
+/** A fresh, migrated in-memory PGlite: migrated once per process, then cloned (faster than a boot). */
+async function freshPglite(): Promise<Database> {
+  migratedTemplate ??= PGlite.create().then(async (client) => {
+    await wrapPglite(client).migrate()
+    return client
+  })
+  const template = await migratedTemplate
+  // clone() is typed as the interface; at run time it is a full PGlite instance.
+  return wrapPglite((await template.clone()) as PGlite)
+}
+
+function withDatabaseName(url: string, name: string): string {
+  const parsed = new URL(url)
+  parsed.pathname = `/${name}`
+  return parsed.toString()
+}
+
+/** A new, empty database on the TEST_DATABASE_URL server; dropped when closed. */
+export async function createPostgresDatabase(
+  serverUrl: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `crm_test_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  return {
+    url: withDatabaseName(serverUrl, name),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: serverUrl })
+      await client.connect()
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await client.end()
+    },
+  }
+}
+
+/** A fresh database for one app: its own PostgreSQL database, or its own PGlite. */
+export async function freshDatabase(): Promise<Database> {
+  if (!TEST_DATABASE_URL) return freshPglite()
+  const created = await createPostgresDatabase(TEST_DATABASE_URL)
+  const target: DatabaseTarget = { kind: 'postgres', url: created.url }
+  const database = await openDatabase(target)
+  return {
+    ...database,
+    close: async () => {
+      await database.close()
+      await created.drop()
+    },
+  }
+}

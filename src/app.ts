@@ -27,6 +27,8 @@ export async function buildApp(
     (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
   )
   registerErrorHandling(app)
+  // The API speaks JSON only: anything else is a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain')
 
   await app.register(databasePlugin, { config, database: options.database })
   await app.register(authPlugin, { config })

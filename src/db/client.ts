@@ -58,13 +58,21 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   return wrapPglite(client)
 }
 
+// A PGlite instance is one connection, where an advisory lock cannot make two callers wait for
+// each other; migrations of one instance are queued here instead.
+const pgliteMigrations = new WeakMap<PGlite, Promise<void>>()
+
 export function wrapPglite(client: PGlite): Database {
   const db = drizzlePglite(client, { schema })
   return {
     db,
     kind: 'pglite',
-    // One PGlite instance is one connection, so migrations cannot race here.
-    migrate: () => migratePglite(db, { migrationsFolder }),
+    migrate() {
+      const previous = pgliteMigrations.get(client) ?? Promise.resolve()
+      const next = previous.catch(() => {}).then(() => migratePglite(db, { migrationsFolder }))
+      pgliteMigrations.set(client, next)
+      return next
+    },
     close: () => client.close(),
   }
 }

@@ -60,3 +60,33 @@ export async function freshDatabase(): Promise<Database> {
     },
   }
 }
+
+/**
+ * One empty database reachable through several independent handles, as several server processes
+ * would see it: separate pools on PostgreSQL, one instance on PGlite (which is single-process).
+ */
+export async function sharedDatabase(): Promise<{
+  open: () => Promise<Database>
+  dispose: () => Promise<void>
+}> {
+  if (TEST_DATABASE_URL) {
+    const created = await createPostgresDatabase(TEST_DATABASE_URL)
+    const handles: Database[] = []
+    return {
+      open: async () => {
+        const handle = await openDatabase({ kind: 'postgres', url: created.url })
+        handles.push(handle)
+        return { ...handle, close: async () => {} }
+      },
+      dispose: async () => {
+        await Promise.all(handles.map((handle) => handle.close()))
+        await created.drop()
+      },
+    }
+  }
+  const client = await PGlite.create()
+  return {
+    open: async () => ({ ...wrapPglite(client), close: async () => {} }),
+    dispose: () => client.close(),
+  }
+}

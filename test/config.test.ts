@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import { ConfigError, loadConfig } from '../src/config.js'
+
+const noDotEnv = undefined
+
+describe('configuration', () => {
+  test('with nothing set, the documented defaults apply', () => {
+    const config = loadConfig({}, noDotEnv)
+    assert.equal(config.port, 5000)
+    assert.equal(config.host, '0.0.0.0')
+    assert.equal(config.env, 'development')
+    assert.deepEqual(config.database, { kind: 'pglite', dataDir: './data/crm' })
+    assert.equal(config.jwt.expiresInSeconds, 7 * 86400)
+    assert.equal(config.jwt.secretIsEphemeral, true)
+    assert.ok(config.jwt.secret.length >= 32)
+    assert.equal(config.allowPublicRegistration, true)
+    assert.equal(config.admin, undefined)
+    assert.equal(config.logLevel, 'info')
+  })
+
+  test('the database URL selects PostgreSQL, an embedded directory or memory', () => {
+    for (const url of ['postgres://u@h/db', 'postgresql://u@h:5432/db']) {
+      assert.deepEqual(loadConfig({ DATABASE_URL: url }, noDotEnv).database, {
+        kind: 'postgres',
+        url,
+      })
+    }
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'pglite:///var/crm' }, noDotEnv).database, {
+      kind: 'pglite',
+      dataDir: '/var/crm',
+    })
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'memory://' }, noDotEnv).database, {
+      kind: 'pglite',
+      dataDir: undefined,
+    })
+  })
+
+  test('JWT_EXPIRE accepts days, hours, minutes, seconds and a plain number of seconds', () => {
+    const cases = { '7d': 604800, '12h': 43200, '30m': 1800, '45s': 45, '3600': 3600 }
+    for (const [value, seconds] of Object.entries(cases)) {
+      assert.equal(loadConfig({ JWT_EXPIRE: value }, noDotEnv).jwt.expiresInSeconds, seconds)
+    }
+  })
+
+  test('an invalid value stops the start with one line naming the variable', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ PORT: 'abc' }, /^Invalid configuration: PORT /],
+      [{ PORT: '70000' }, /^Invalid configuration: PORT /],
+      [{ DATABASE_URL: 'mysql://localhost/crm' }, /^Invalid configuration: DATABASE_URL /],
+      [{ JWT_EXPIRE: 'soon' }, /^Invalid configuration: JWT_EXPIRE /],
+      [{ NODE_ENV: 'staging' }, /^Invalid configuration: NODE_ENV /],
+      [
+        { ALLOW_PUBLIC_REGISTRATION: 'maybe' },
+        /^Invalid configuration: ALLOW_PUBLIC_REGISTRATION /,
+      ],
+      [
+        { ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'password123' },
+        /^Invalid configuration: ADMIN_EMAIL /,
+      ],
+      [{ ADMIN_EMAIL: 'boss@example.com' }, /ADMIN_EMAIL and ADMIN_PASSWORD/],
+    ]
+    for (const [env, message] of cases) {
+      assert.throws(
+        () => loadConfig(env, noDotEnv),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          message.test(error.message) &&
+          !error.message.includes('\n'),
+        JSON.stringify(env),
+      )
+    }
+  })
+
+  test('production requires a JWT_SECRET of at least 32 characters', () => {
+    for (const JWT_SECRET of [undefined, 'short-secret']) {
+      assert.throws(
+        () =>
+          loadConfig({ NODE_ENV: 'production', ...(JWT_SECRET ? { JWT_SECRET } : {}) }, noDotEnv),
+        /JWT_SECRET/,
+      )
+    }
+    const secret = 'x'.repeat(32)
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }, noDotEnv)
+    assert.equal(config.jwt.secret, secret)
+    assert.equal(config.jwt.secretIsEphemeral, false)
+  })
+
+  test('development without JWT_SECRET gets a random secret per process', () => {
+    assert.notEqual(loadConfig({}, noDotEnv).jwt.secret, loadConfig({}, noDotEnv).jwt.secret)
+  })
+
+  test('a .env file is read, and real environment variables win over it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crm-env-'))
+    const path = join(dir, '.env')
+    writeFileSync(path, 'PORT=6000\nJWT_EXPIRE=12h\n# a comment\nLOG_LEVEL=debug\nHOST=\n')
+    const config = loadConfig({ PORT: '7000' }, path)
+    assert.equal(config.port, 7000)
+    assert.equal(config.jwt.expiresInSeconds, 43200)
+    assert.equal(config.logLevel, 'debug')
+    assert.equal(config.host, '0.0.0.0', 'an empty value counts as unset')
+  })
+
+  test('ADMIN_* configure the first admin, with a default name', () => {
+    const config = loadConfig(
+      { ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'password123' },
+      noDotEnv,
+    )
+    assert.deepEqual(config.admin, {
+      email: 'boss@example.com',
+      password: 'password123',
+      name: 'Administrator',
+    })
+  })
+
+  test('tests log nothing unless asked', () => {
+    assert.equal(loadConfig({ NODE_ENV: 'test' }, noDotEnv).logLevel, 'silent')
+  })
+})

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/database.js'
+import { startExpectingFailure, startServer } from '../support/server.js'
+
+const JWT_SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e-secret'
+
+/** The database the real process uses: a directory for embedded PGlite, or a fresh PostgreSQL database. */
+async function serverDatabase(): Promise<{ url: string; dispose: () => Promise<void> }> {
+  if (TEST_DATABASE_URL) {
+    const created = await createPostgresDatabase(TEST_DATABASE_URL)
+    return { url: created.url, dispose: created.drop }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'crm-e2e-'))
+  return {
+    url: `pglite://${join(dir, 'crm')}`,
+    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+  }
+}
+
+async function post(
+  url: string,
+  body: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> }
+}
+
+describe('npm start (the real server process)', () => {
+  test('serves the API, stops cleanly on SIGTERM, and keeps its data across a restart', async (t) => {
+    const database = await serverDatabase()
+    t.after(() => database.dispose())
+    const env = { NODE_ENV: 'production', JWT_SECRET, DATABASE_URL: database.url }
+
+    const first = await startServer(env)
+    t.after(() => first.stop('SIGKILL'))
+    const credentials = { email: 'john@example.com', password: 'password123' }
+    const registered = await post(`${first.url}/api/auth/register`, {
+      name: 'John Doe',
+      ...credentials,
+    })
+    assert.equal(registered.status, 201)
+    assert.equal(await first.stop('SIGTERM'), 0)
+
+    const second = await startServer(env)
+    t.after(() => second.stop('SIGKILL'))
+    const login = await post(`${second.url}/api/auth/login`, credentials)
+    assert.equal(login.status, 200)
+    const token = (login.body.data as { token: string }).token
+    const me = await fetch(`${second.url}/api/auth/me`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    assert.equal(me.status, 200)
+    assert.equal(await second.stop('SIGINT'), 0)
+  })
+
+  test('an invalid setting stops the start with one line naming the variable', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ PORT: 'abc' }, 'PORT'],
+      [{ DATABASE_URL: 'mysql://localhost/crm' }, 'DATABASE_URL'],
+      [{ JWT_EXPIRE: 'soon' }, 'JWT_EXPIRE'],
+      [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
+    ]
+    for (const [env, variable] of cases) {
+      const { code, stderr } = await startExpectingFailure(env)
+      assert.notEqual(code, 0, variable)
+      const lines = stderr
+        .trim()
+        .split('\n')
+        .filter((line) => !line.startsWith('Building'))
+      assert.equal(lines.length, 1, stderr)
+      assert.match(lines[0] ?? '', new RegExp(`^Invalid configuration: ${variable} `))
+    }
+  })
+})

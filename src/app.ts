@@ -3,6 +3,7 @@ import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { registerErrorHandling } from './errors.js'
 import authRoutes from './modules/auth/routes.js'
+import enquiryRoutes from './modules/enquiries/routes.js'
 import authPlugin from './plugins/auth.js'
 import databasePlugin from './plugins/database.js'
 import { bodyAjv, textAjv } from './validation.js'
@@ -34,5 +35,6 @@ export async function buildApp(
   await app.register(authPlugin, { config })
 
   await app.register(authRoutes, { prefix: '/api/auth', config })
+  await app.register(enquiryRoutes, { prefix: '/api/enquiries' })
   return app
 }

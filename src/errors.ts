@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
+import { PATTERN_MESSAGES } from './schemas.js'
 
 export interface FieldError {
   field: string
@@ -65,6 +66,9 @@ function messageOf(issue: AjvIssue): string {
     return `must be one of: ${allowed.join(', ')}`
   }
   if (issue.keyword === 'required') return 'is required'
+  if (issue.keyword === 'pattern' && typeof issue.params.pattern === 'string') {
+    return PATTERN_MESSAGES[issue.params.pattern] ?? issue.message ?? 'is invalid'
+  }
   return issue.message ?? 'is invalid'
 }
 

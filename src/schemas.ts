@@ -2,8 +2,18 @@ import { type TSchema, Type } from 'typebox'
 
 /** Schema pieces shared by every route. */
 
+const OBJECT_ID_PATTERN = '^[0-9a-f]{24}$'
+export const PHONE_PATTERN = '^(?=(?:\\D*\\d){7,15}\\D*$)\\+?[0-9 ().-]+$'
+
+/** Readable messages for pattern failures, instead of the regular expression itself. */
+export const PATTERN_MESSAGES: Record<string, string> = {
+  [OBJECT_ID_PATTERN]: 'must be a 24-character hexadecimal id',
+  [PHONE_PATTERN]:
+    'must have 7 to 15 digits (an optional leading +, spaces, dashes, dots and parentheses allowed)',
+}
+
 export const ObjectIdString = Type.String({
-  pattern: '^[0-9a-f]{24}$',
+  pattern: OBJECT_ID_PATTERN,
   description: 'A 24-character hexadecimal id (MongoDB ObjectId format)',
   examples: ['6542abc123def456789abcde'],
 })

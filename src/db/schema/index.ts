@@ -1,1 +1,2 @@
 export * from './employees.js'
+export * from './enquiries.js'

@@ -1,0 +1,136 @@
+import { sql } from 'drizzle-orm'
+import {
+  check,
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/pg-core'
+import { objectId, objectIdColumn, timestamps } from './columns.js'
+import { employees } from './employees.js'
+
+export const enquiryStatuses = ['unclaimed', 'claimed', 'contacted', 'converted', 'lost'] as const
+/** Statuses of a lead someone is still working: these absorb a resubmitted form. */
+export const openStatuses = ['unclaimed', 'claimed', 'contacted'] as const
+export const enquirySources = [
+  'website',
+  'referral',
+  'social_media',
+  'email',
+  'phone',
+  'walk_in',
+  'event',
+  'advertisement',
+  'other',
+] as const
+// Declared low → high, so ORDER BY and GREATEST() rank priorities correctly.
+export const enquiryPriorities = ['low', 'medium', 'high'] as const
+export const activityTypes = [
+  'created',
+  'resubmitted',
+  'claimed',
+  'status_changed',
+  'note_added',
+  'released',
+  'assigned',
+] as const
+
+export const enquiryStatus = pgEnum('enquiry_status', enquiryStatuses)
+export const enquirySource = pgEnum('enquiry_source', enquirySources)
+export const enquiryPriority = pgEnum('enquiry_priority', enquiryPriorities)
+export const activityType = pgEnum('activity_type', activityTypes)
+
+export const enquiries = pgTable(
+  'enquiries',
+  {
+    id: objectIdColumn('id').primaryKey().$defaultFn(objectId),
+    name: varchar('name', { length: 100 }).notNull(),
+    email: varchar('email', { length: 254 }).notNull(),
+    phone: varchar('phone', { length: 40 }).notNull(),
+    // Phones are compared by their digits: "+1 (555) 010-0000" and "15550100000" are one person.
+    phoneDigits: varchar('phone_digits', { length: 40 })
+      .notNull()
+      .generatedAlwaysAs(sql`regexp_replace(phone, '[^0-9]', '', 'g')`),
+    courseInterest: varchar('course_interest', { length: 100 }).notNull(),
+    message: text('message'),
+    status: enquiryStatus('status').notNull().default('unclaimed'),
+    source: enquirySource('source').notNull().default('website'),
+    priority: enquiryPriority('priority').notNull().default('medium'),
+    claimedBy: objectIdColumn('claimed_by').references(() => employees.id),
+    claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date' }),
+    ...timestamps,
+  },
+  (table) => [
+    check(
+      'enquiries_owner_matches_status',
+      sql`(${table.status} = 'unclaimed') = (${table.claimedBy} IS NULL)`,
+    ),
+    // One open lead per person: a resubmitted form joins the open lead instead of duplicating it.
+    uniqueIndex('enquiries_open_email_key')
+      .on(table.email)
+      .where(sql`${table.status} IN ('unclaimed', 'claimed', 'contacted')`),
+    uniqueIndex('enquiries_open_phone_key')
+      .on(table.phoneDigits)
+      .where(sql`${table.status} IN ('unclaimed', 'claimed', 'contacted')`),
+    // The pool, in each of its orders; the count of the pool reads the same small index.
+    index('enquiries_pool_created_idx')
+      .on(table.createdAt, table.id)
+      .where(sql`${table.status} = 'unclaimed'`),
+    index('enquiries_pool_priority_idx')
+      .on(table.priority.desc().nullsFirst(), table.createdAt, table.id)
+      .where(sql`${table.status} = 'unclaimed'`),
+    index('enquiries_owner_idx').on(table.claimedBy, table.claimedAt, table.id),
+    index('enquiries_created_idx').on(table.createdAt, table.id),
+  ],
+)
+
+export const notes = pgTable(
+  'notes',
+  {
+    id: objectIdColumn('id').primaryKey().$defaultFn(objectId),
+    enquiryId: objectIdColumn('enquiry_id')
+      .notNull()
+      .references(() => enquiries.id, { onDelete: 'cascade' }),
+    text: varchar('text', { length: 2000 }).notNull(),
+    addedBy: objectIdColumn('added_by').references(() => employees.id),
+    addedAt: timestamp('added_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [index('notes_enquiry_idx').on(table.enquiryId, table.addedAt)],
+)
+
+/** What an activity entry records besides its type, actor and time. */
+export interface ActivityDetails {
+  from?: string
+  to?: string
+  message?: string | null
+  courseInterest?: string
+  priority?: string
+  noteId?: string
+  employee?: { _id: string; name: string; email: string }
+  previousOwner?: { _id: string; name: string; email: string } | null
+}
+
+export const activity = pgTable(
+  'activity',
+  {
+    id: objectIdColumn('id').primaryKey().$defaultFn(objectId),
+    enquiryId: objectIdColumn('enquiry_id')
+      .notNull()
+      .references(() => enquiries.id, { onDelete: 'cascade' }),
+    type: activityType('type').notNull(),
+    actorId: objectIdColumn('actor_id').references(() => employees.id),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    details: jsonb('details').$type<ActivityDetails>().notNull().default({}),
+  },
+  (table) => [index('activity_enquiry_idx').on(table.enquiryId, table.at)],
+)
+
+export type EnquiryRow = typeof enquiries.$inferSelect
+export type EnquiryStatus = (typeof enquiryStatuses)[number]
+export type EnquirySource = (typeof enquirySources)[number]
+export type EnquiryPriority = (typeof enquiryPriorities)[number]
+export type ActivityType = (typeof activityTypes)[number]

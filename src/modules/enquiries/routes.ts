@@ -1,0 +1,210 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { currentEmployee } from '../../plugins/auth.js'
+import { IdParams, responses } from '../../schemas.js'
+import {
+  AddNoteBody,
+  EnquiryDetailResponse,
+  EnquiryResponse,
+  ListResponse,
+  MyEnquiriesQuery,
+  PoolQuery,
+  SubmitEnquiryBody,
+  SubmitEnquiryResponse,
+  UpdateStatusBody,
+} from './schemas.js'
+import {
+  addNote,
+  changeStatus,
+  claimEnquiry,
+  getEnquiryDetail,
+  listEnquiryPage,
+  releaseEnquiry,
+  submitEnquiry,
+} from './service.js'
+import { toEnquiryDetailView, toEnquiryView, toListResponse } from './views.js'
+
+const bearer = [{ bearerAuth: [] }]
+const tags = ['enquiries']
+
+const enquiryRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/',
+    {
+      schema: {
+        tags,
+        summary: 'Submit the public enquiry form (no token)',
+        body: SubmitEnquiryBody,
+        response: responses({ 201: SubmitEnquiryResponse }, [400]),
+      },
+    },
+    async (request, reply) => {
+      const { id, submittedAt } = await submitEnquiry(app.db, request.body)
+      const { name, email, courseInterest } = request.body
+      return reply.status(201).send({
+        success: true,
+        message: 'Enquiry submitted successfully. Our team will contact you soon!',
+        data: { id, name, email, courseInterest, submittedAt: submittedAt.toISOString() },
+      })
+    },
+  )
+
+  app.get(
+    '/unclaimed',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags,
+        summary: 'The shared pool: unclaimed enquiries',
+        security: bearer,
+        querystring: PoolQuery,
+        response: responses({ 200: ListResponse }, [400, 401]),
+      },
+    },
+    async (request) => {
+      const { page, limit, sort, ...filter } = request.query
+      const result = await listEnquiryPage(app.db, { ...filter, status: 'unclaimed' }, sort, {
+        page,
+        limit,
+      })
+      return toListResponse(result, { page, limit })
+    },
+  )
+
+  app.get(
+    '/my-enquiries',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags,
+        summary: "The caller's claimed enquiries, most recently claimed first",
+        security: bearer,
+        querystring: MyEnquiriesQuery,
+        response: responses({ 200: ListResponse }, [400, 401]),
+      },
+    },
+    async (request) => {
+      const { page, limit, status } = request.query
+      const filter = { claimedBy: currentEmployee(request).id, ...(status ? { status } : {}) }
+      const result = await listEnquiryPage(app.db, filter, 'recentlyClaimed', { page, limit })
+      return toListResponse(result, { page, limit })
+    },
+  )
+
+  app.get(
+    '/:id',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags,
+        summary: 'One enquiry with its notes and activity history',
+        security: bearer,
+        params: IdParams,
+        response: responses({ 200: EnquiryDetailResponse }, [400, 401, 403, 404]),
+      },
+    },
+    async (request) => {
+      const detail = await getEnquiryDetail(app.db, request.params.id, currentEmployee(request))
+      return { success: true as const, data: toEnquiryDetailView(detail) }
+    },
+  )
+
+  app.post(
+    '/:id/claim',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags,
+        summary: 'Claim an unclaimed enquiry (exactly one of simultaneous claims wins)',
+        security: bearer,
+        params: IdParams,
+        response: responses({ 200: EnquiryResponse }, [400, 401, 404, 409]),
+      },
+    },
+    async (request) => {
+      const enquiry = await claimEnquiry(app.db, request.params.id, currentEmployee(request))
+      return {
+        success: true as const,
+        message: 'Enquiry claimed successfully',
+        data: toEnquiryView(enquiry),
+      }
+    },
+  )
+
+  app.put(
+    '/:id/status',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags,
+        summary: 'Move an enquiry to contacted, converted or lost',
+        security: bearer,
+        params: IdParams,
+        body: UpdateStatusBody,
+        response: responses({ 200: EnquiryResponse }, [400, 401, 403, 404, 409]),
+      },
+    },
+    async (request) => {
+      const enquiry = await changeStatus(
+        app.db,
+        request.params.id,
+        request.body.status,
+        currentEmployee(request),
+      )
+      return {
+        success: true as const,
+        message: 'Enquiry status updated',
+        data: toEnquiryView(enquiry),
+      }
+    },
+  )
+
+  app.post(
+    '/:id/notes',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags,
+        summary: 'Add a note to an enquiry',
+        security: bearer,
+        params: IdParams,
+        body: AddNoteBody,
+        response: responses({ 201: EnquiryDetailResponse }, [400, 401, 403, 404]),
+      },
+    },
+    async (request, reply) => {
+      const detail = await addNote(
+        app.db,
+        request.params.id,
+        request.body.text,
+        currentEmployee(request),
+      )
+      return reply
+        .status(201)
+        .send({ success: true, message: 'Note added', data: toEnquiryDetailView(detail) })
+    },
+  )
+
+  app.post(
+    '/:id/release',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags,
+        summary: 'Give a claimed enquiry back to the pool',
+        security: bearer,
+        params: IdParams,
+        response: responses({ 200: EnquiryResponse }, [400, 401, 403, 404, 409]),
+      },
+    },
+    async (request) => {
+      const enquiry = await releaseEnquiry(app.db, request.params.id, currentEmployee(request))
+      return {
+        success: true as const,
+        message: 'Enquiry released to the pool',
+        data: toEnquiryView(enquiry),
+      }
+    },
+  )
+}
+
+export default enquiryRoutes

@@ -1,0 +1,162 @@
+import { Type } from 'typebox'
+import {
+  activityTypes,
+  enquiryPriorities,
+  enquirySources,
+  enquiryStatuses,
+} from '../../db/schema/index.js'
+import { DateTime, Email, ObjectIdString, PHONE_PATTERN } from '../../schemas.js'
+
+export const Status = Type.Enum([...enquiryStatuses])
+export const Source = Type.Enum([...enquirySources])
+export const Priority = Type.Enum([...enquiryPriorities])
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()])
+
+export const SubmitEnquiryBody = Type.Object(
+  {
+    name: Type.String({
+      minLength: 2,
+      maxLength: 100,
+      transform: ['trim'],
+      examples: ['Alice Smith'],
+    }),
+    email: Email,
+    phone: Type.String({
+      pattern: PHONE_PATTERN,
+      maxLength: 40,
+      transform: ['trim'],
+      description:
+        '7 to 15 digits; an optional leading +, spaces, dashes, dots and parentheses allowed',
+      examples: ['1234567890'],
+    }),
+    courseInterest: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      transform: ['trim'],
+      examples: ['Web Development'],
+    }),
+    message: Type.Optional(Type.String({ maxLength: 2000, transform: ['trim'] })),
+    source: Type.Optional(Source),
+    priority: Type.Optional(Priority),
+  },
+  { additionalProperties: false },
+)
+
+export const SubmitEnquiryResponse = Type.Object({
+  success: Type.Literal(true),
+  message: Type.String(),
+  data: Type.Object({
+    id: ObjectIdString,
+    name: Type.String(),
+    email: Type.String(),
+    courseInterest: Type.String(),
+    submittedAt: DateTime,
+  }),
+})
+
+export const EmployeeRef = Type.Object({
+  _id: ObjectIdString,
+  name: Type.String(),
+  email: Type.String(),
+})
+
+export const EnquiryView = Type.Object({
+  _id: ObjectIdString,
+  name: Type.String(),
+  email: Type.String(),
+  phone: Type.String(),
+  courseInterest: Type.String(),
+  message: Nullable(Type.String()),
+  status: Status,
+  source: Source,
+  priority: Priority,
+  claimedBy: Nullable(EmployeeRef),
+  claimedAt: Nullable(DateTime),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+})
+
+export const NoteView = Type.Object({
+  _id: ObjectIdString,
+  text: Type.String(),
+  addedBy: Nullable(EmployeeRef),
+  addedAt: DateTime,
+})
+
+export const ActivityView = Type.Object({
+  type: Type.Enum([...activityTypes]),
+  actor: Nullable(EmployeeRef),
+  at: DateTime,
+  from: Type.Optional(Type.String()),
+  to: Type.Optional(Type.String()),
+  message: Type.Optional(Nullable(Type.String())),
+  courseInterest: Type.Optional(Type.String()),
+  priority: Type.Optional(Type.String()),
+  noteId: Type.Optional(Type.String()),
+  employee: Type.Optional(EmployeeRef),
+  previousOwner: Type.Optional(Nullable(EmployeeRef)),
+})
+
+export const EnquiryDetailView = Type.Object({
+  ...EnquiryView.properties,
+  notes: Type.Array(NoteView),
+  activity: Type.Array(ActivityView),
+})
+
+const Page = Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })
+const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 20 })
+
+export const PoolQuery = Type.Object(
+  {
+    page: Page,
+    limit: Limit,
+    priority: Type.Optional(Priority),
+    source: Type.Optional(Source),
+    courseInterest: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    sort: Type.Enum(['newest', 'oldest', 'priority'], { default: 'newest' }),
+  },
+  { additionalProperties: false },
+)
+
+export const MyEnquiriesQuery = Type.Object(
+  {
+    page: Page,
+    limit: Limit,
+    status: Type.Optional(Type.Enum(['claimed', 'contacted', 'converted', 'lost'])),
+  },
+  { additionalProperties: false },
+)
+
+export const ListResponse = Type.Object({
+  success: Type.Literal(true),
+  count: Type.Integer(),
+  total: Type.Integer(),
+  page: Type.Integer(),
+  pages: Type.Integer(),
+  data: Type.Array(EnquiryView),
+})
+
+export const EnquiryResponse = Type.Object({
+  success: Type.Literal(true),
+  message: Type.Optional(Type.String()),
+  data: EnquiryView,
+})
+
+export const EnquiryDetailResponse = Type.Object({
+  success: Type.Literal(true),
+  message: Type.Optional(Type.String()),
+  data: EnquiryDetailView,
+})
+
+export const UpdateStatusBody = Type.Object(
+  { status: Type.Enum(['contacted', 'converted', 'lost']) },
+  { additionalProperties: false },
+)
+
+export const AddNoteBody = Type.Object(
+  { text: Type.String({ minLength: 1, maxLength: 2000, transform: ['trim'] }) },
+  { additionalProperties: false },
+)

@@ -1,0 +1,207 @@
+import type { Db } from '../../db/client.js'
+import { isUniqueViolation } from '../../db/errors.js'
+import type { EnquiryStatus } from '../../db/schema/index.js'
+import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js'
+import type { Employee } from '../employees/repository.js'
+import {
+  absorbResubmission,
+  claimIfUnclaimed,
+  type EnquiryFilter,
+  type EnquiryOrder,
+  type EnquiryRecord,
+  type EnquiryState,
+  findActivity,
+  findEmployeeRef,
+  findEnquiry,
+  findEnquiryState,
+  findNotes,
+  insertEnquiryUnlessOpenDuplicate,
+  insertNote,
+  listEnquiries,
+  type NewEnquiry,
+  recordActivity,
+  returnToPool,
+  setStatus,
+} from './repository.js'
+
+export type Actor = Pick<Employee, 'id' | 'role'>
+
+const isAdmin = (actor: Actor) => actor.role === 'admin'
+const owns = (actor: Actor, state: EnquiryState) => state.claimedBy === actor.id
+const isClosed = (status: EnquiryStatus) => status === 'converted' || status === 'lost'
+
+const ENQUIRY_NOT_FOUND = 'Enquiry not found'
+
+/**
+ * A public form submission. A person with an open lead (same email, or same phone digits) does not
+ * get a second one: the open lead records the resubmission and keeps the higher priority. The
+ * partial unique indexes decide, so simultaneous identical submissions leave exactly one lead.
+ */
+export async function submitEnquiry(
+  db: Db,
+  input: NewEnquiry,
+): Promise<{ id: string; submittedAt: Date }> {
+  const priority = input.priority ?? 'medium'
+  // A retry is needed only if the open lead we collided with was closed in between.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const outcome = await db.transaction(async (tx) => {
+      const created = await insertEnquiryUnlessOpenDuplicate(tx, input)
+      if (created) {
+        await recordActivity(tx, { enquiryId: created.id, type: 'created', actorId: null })
+        return { id: created.id, submittedAt: created.createdAt }
+      }
+      const existing = await absorbResubmission(tx, {
+        email: input.email,
+        phone: input.phone,
+        priority,
+      })
+      if (!existing) return undefined
+      await recordActivity(tx, {
+        enquiryId: existing.id,
+        type: 'resubmitted',
+        actorId: null,
+        details: { message: input.message ?? null, courseInterest: input.courseInterest, priority },
+      })
+      return { id: existing.id, submittedAt: new Date() }
+    })
+    if (outcome) return outcome
+  }
+  throw new ConflictError('The enquiry could not be saved, please submit it again')
+}
+
+export interface Paging {
+  page: number
+  limit: number
+}
+
+export async function listEnquiryPage(
+  db: Db,
+  filter: EnquiryFilter,
+  order: EnquiryOrder,
+  { page, limit }: Paging,
+): Promise<{ rows: EnquiryRecord[]; total: number }> {
+  return listEnquiries(db, filter, order, { offset: (page - 1) * limit, limit })
+}
+
+async function requireEnquiry(db: Db, id: string): Promise<EnquiryRecord> {
+  const enquiry = await findEnquiry(db, id)
+  if (!enquiry) throw new NotFoundError(ENQUIRY_NOT_FOUND)
+  return enquiry
+}
+
+/** Exactly one of any number of simultaneous claims wins; the rest get 409. */
+export async function claimEnquiry(db: Db, id: string, actor: Actor): Promise<EnquiryRecord> {
+  const claimed = await db.transaction(async (tx) => {
+    if (!(await claimIfUnclaimed(tx, id, actor.id))) return false
+    await recordActivity(tx, { enquiryId: id, type: 'claimed', actorId: actor.id })
+    return true
+  })
+  if (!claimed) {
+    const state = await findEnquiryState(db, id)
+    if (!state) throw new NotFoundError(ENQUIRY_NOT_FOUND)
+    if (owns(actor, state)) throw new ConflictError('You have already claimed this enquiry')
+    throw new ConflictError('Enquiry has already been claimed')
+  }
+  return requireEnquiry(db, id)
+}
+
+/** A counselor reads the pool and their own leads; an admin reads everything. */
+export async function getEnquiryDetail(db: Db, id: string, actor: Actor) {
+  const enquiry = await requireEnquiry(db, id)
+  const readable =
+    isAdmin(actor) || enquiry.status === 'unclaimed' || enquiry.claimedBy?._id === actor.id
+  if (!readable) throw new ForbiddenError('This enquiry belongs to another counselor')
+  const [notes, activity] = await Promise.all([findNotes(db, id), findActivity(db, id)])
+  return { enquiry, notes, activity }
+}
+
+/** Locks the enquiry for the rest of the transaction; 404 if it does not exist. */
+async function lockEnquiry(tx: Db, id: string): Promise<EnquiryState> {
+  const state = await findEnquiryState(tx, id, { forUpdate: true })
+  if (!state) throw new NotFoundError(ENQUIRY_NOT_FOUND)
+  return state
+}
+
+function requireOwnerOrAdmin(actor: Actor, state: EnquiryState): void {
+  if (!isAdmin(actor) && !owns(actor, state)) {
+    throw new ForbiddenError(
+      'Only the counselor who claimed this enquiry, or an admin, may do this',
+    )
+  }
+}
+
+export async function changeStatus(
+  db: Db,
+  id: string,
+  target: 'contacted' | 'converted' | 'lost',
+  actor: Actor,
+): Promise<EnquiryRecord> {
+  try {
+    await db.transaction(async (tx) => {
+      const state = await lockEnquiry(tx, id)
+      requireOwnerOrAdmin(actor, state)
+      if (state.status === 'unclaimed') {
+        throw new ConflictError('Claim or assign this enquiry before changing its status')
+      }
+      if (state.status === target) return // nothing changes, nothing is recorded
+      if (isClosed(state.status)) {
+        if (!isAdmin(actor))
+          throw new ConflictError(`Enquiry is already ${state.status} and cannot change`)
+        if (target !== 'contacted') {
+          throw new ConflictError(`A ${state.status} enquiry can only be reopened to contacted`)
+        }
+      }
+      await setStatus(tx, id, target)
+      await recordActivity(tx, {
+        enquiryId: id,
+        type: 'status_changed',
+        actorId: actor.id,
+        details: { from: state.status, to: target },
+      })
+    })
+  } catch (error) {
+    // Reopening collides with another open lead for the same person.
+    if (isUniqueViolation(error)) {
+      throw new ConflictError('Another open enquiry exists for this email or phone number')
+    }
+    throw error
+  }
+  return requireEnquiry(db, id)
+}
+
+export async function addNote(db: Db, id: string, text: string, actor: Actor) {
+  await db.transaction(async (tx) => {
+    const state = await lockEnquiry(tx, id)
+    requireOwnerOrAdmin(actor, state)
+    const noteId = await insertNote(tx, { enquiryId: id, text, addedBy: actor.id })
+    await recordActivity(tx, {
+      enquiryId: id,
+      type: 'note_added',
+      actorId: actor.id,
+      details: { noteId },
+    })
+  })
+  return getEnquiryDetail(db, id, actor)
+}
+
+/** Gives an open lead back to the pool. */
+export async function releaseEnquiry(db: Db, id: string, actor: Actor): Promise<EnquiryRecord> {
+  await db.transaction(async (tx) => {
+    const state = await lockEnquiry(tx, id)
+    if (state.status === 'unclaimed') throw new ConflictError('Enquiry is not claimed')
+    if (isClosed(state.status))
+      throw new ConflictError(`Enquiry is ${state.status} and cannot be released`)
+    requireOwnerOrAdmin(actor, state)
+    const previousOwner = state.claimedBy
+      ? ((await findEmployeeRef(tx, state.claimedBy)) ?? null)
+      : null
+    await returnToPool(tx, id)
+    await recordActivity(tx, {
+      enquiryId: id,
+      type: 'released',
+      actorId: actor.id,
+      details: { previousOwner },
+    })
+  })
+  return requireEnquiry(db, id)
+}

@@ -1,0 +1,48 @@
+import type { Static } from 'typebox'
+import type { ActivityRecord, EnquiryRecord, NoteRecord } from './repository.js'
+import type { ActivityView, EnquiryDetailView, EnquiryView, NoteView } from './schemas.js'
+
+/** Records → the JSON the API promises (dates as ISO 8601 strings). */
+
+export function toEnquiryView(record: EnquiryRecord): Static<typeof EnquiryView> {
+  return {
+    ...record,
+    claimedAt: record.claimedAt?.toISOString() ?? null,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+  }
+}
+
+function toNoteView(note: NoteRecord): Static<typeof NoteView> {
+  return { ...note, addedAt: note.addedAt.toISOString() }
+}
+
+function toActivityView(entry: ActivityRecord): Static<typeof ActivityView> {
+  return { type: entry.type, actor: entry.actor, at: entry.at.toISOString(), ...entry.details }
+}
+
+export function toEnquiryDetailView(detail: {
+  enquiry: EnquiryRecord
+  notes: NoteRecord[]
+  activity: ActivityRecord[]
+}): Static<typeof EnquiryDetailView> {
+  return {
+    ...toEnquiryView(detail.enquiry),
+    notes: detail.notes.map(toNoteView),
+    activity: detail.activity.map(toActivityView),
+  }
+}
+
+export function toListResponse(
+  result: { rows: EnquiryRecord[]; total: number },
+  paging: { page: number; limit: number },
+) {
+  return {
+    success: true as const,
+    count: result.rows.length,
+    total: result.total,
+    page: paging.page,
+    pages: Math.ceil(result.total / paging.limit),
+    data: result.rows.map(toEnquiryView),
+  }
+}

@@ -1,0 +1,59 @@
+import { randomInt } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { call, uniqueEmail } from './app.js'
+
+export const randomPhone = (): string => `555${randomInt(1_000_000, 9_999_999)}`
+
+export interface EnquiryInput {
+  name?: string
+  email?: string
+  phone?: string
+  courseInterest?: string
+  message?: string
+  source?: string
+  priority?: string
+}
+
+export const enquiryForm = (overrides: EnquiryInput = {}) => ({
+  name: 'Alice Smith',
+  email: uniqueEmail('student'),
+  phone: randomPhone(),
+  courseInterest: 'Web Development',
+  ...overrides,
+})
+
+/** Submits the public form and returns the enquiry id. */
+export async function submitEnquiry(
+  app: FastifyInstance,
+  overrides: EnquiryInput = {},
+): Promise<string> {
+  const { status, body } = await call(app, {
+    method: 'POST',
+    url: '/api/enquiries',
+    payload: enquiryForm(overrides),
+  })
+  if (status !== 201) throw new Error(`submit failed: ${status} ${JSON.stringify(body)}`)
+  return (body.data as { id: string }).id
+}
+
+export async function claim(app: FastifyInstance, id: string, token: string) {
+  return call(app, { method: 'POST', url: `/api/enquiries/${id}/claim`, token })
+}
+
+export async function detail(app: FastifyInstance, id: string, token: string) {
+  return call(app, { method: 'GET', url: `/api/enquiries/${id}`, token })
+}
+
+export interface ListBody {
+  success: boolean
+  count: number
+  total: number
+  page: number
+  pages: number
+  data: { _id: string; [key: string]: unknown }[]
+}
+
+export async function list(app: FastifyInstance, url: string, token: string) {
+  const { status, body } = await call(app, { method: 'GET', url, token })
+  return { status, body: body as unknown as ListBody }
+}

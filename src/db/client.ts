@@ -26,12 +26,22 @@ const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url)
 // Any constant shared by every instance of this service; serializes concurrent migrations.
 const MIGRATION_LOCK_ID = 0x63726d // "crm"
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === 'postgres' ? openPostgres(target.url) : openPglite(target.dataDir)
+export interface OpenOptions {
+  /** Told when an idle PostgreSQL connection breaks (server restart, failover); the pool replaces it. */
+  onConnectionError?: (error: Error) => void
 }
 
-async function openPostgres(url: string): Promise<Database> {
+export async function openDatabase(
+  target: DatabaseTarget,
+  options: OpenOptions = {},
+): Promise<Database> {
+  return target.kind === 'postgres' ? openPostgres(target.url, options) : openPglite(target.dataDir)
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 })
+  // Without a listener, a broken idle connection would crash the process.
+  pool.on('error', (error) => options.onConnectionError?.(error))
   const db = drizzlePg(pool, { schema })
   return {
     db,

@@ -18,7 +18,11 @@ export interface DatabasePluginOptions {
 /** Opens the database, applies migrations, creates the configured first admin, closes on shutdown. */
 export default fp<DatabasePluginOptions>(
   async (app, { config, database }) => {
-    const opened = database ?? (await openDatabase(config.database))
+    const opened =
+      database ??
+      (await openDatabase(config.database, {
+        onConnectionError: (error) => app.log.error({ err: error }, 'database connection lost'),
+      }))
     app.addHook('onClose', () => opened.close())
     await opened.migrate()
     if (config.admin) {

@@ -3,8 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
+import { sql } from 'drizzle-orm'
+import { openDatabase } from '../../src/db/client.js'
+import { activity, employees, enquiries, notes } from '../../src/db/schema/index.js'
 import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/database.js'
-import { startExpectingFailure, startServer } from '../support/server.js'
+import { runStartScript, startServer } from '../support/server.js'
 
 const JWT_SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e-secret'
 
@@ -61,6 +64,24 @@ describe('npm start (the real server process)', () => {
     assert.equal(await second.stop('SIGINT'), 0)
   })
 
+  test('npm run db:migrate applies the migrations and exits', async (t) => {
+    const database = await serverDatabase()
+    t.after(() => database.dispose())
+    const { code } = await runStartScript({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }, [
+      '--migrate-only',
+    ])
+    assert.equal(code, 0)
+    const target = database.url.startsWith('pglite://')
+      ? { kind: 'pglite' as const, dataDir: database.url.slice('pglite://'.length) }
+      : { kind: 'postgres' as const, url: database.url }
+    const opened = await openDatabase(target)
+    for (const table of [employees, enquiries, notes, activity]) {
+      const [row] = await opened.db.select({ rows: sql<number>`count(*)::int` }).from(table)
+      assert.equal(row?.rows, 0)
+    }
+    await opened.close()
+  })
+
   test('an invalid setting stops the start with one line naming the variable', async () => {
     const cases: [Record<string, string>, string][] = [
       [{ PORT: 'abc' }, 'PORT'],
@@ -69,12 +90,12 @@ describe('npm start (the real server process)', () => {
       [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     ]
     for (const [env, variable] of cases) {
-      const { code, stderr } = await startExpectingFailure(env)
+      const { code, stderr } = await runStartScript(env)
       assert.notEqual(code, 0, variable)
       const lines = stderr
         .trim()
         .split('\n')
-        .filter((line) => !line.startsWith('Building'))
+        .filter((line: string) => !line.startsWith('Building'))
       assert.equal(lines.length, 1, stderr)
       assert.match(lines[0] ?? '', new RegExp(`^Invalid configuration: ${variable} `))
     }

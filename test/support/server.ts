@@ -69,11 +69,12 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   }
 }
 
-/** Runs the start script expecting it to fail; resolves with the exit code and what it printed. */
-export async function startExpectingFailure(
+/** Runs the start script to its end (a failed start, or --migrate-only); its exit code and stderr. */
+export async function runStartScript(
   env: Record<string, string>,
+  args: string[] = [],
 ): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], {
+  const child = spawn(process.execPath, [join(root, 'scripts', 'start.mjs'), ...args], {
     cwd: tmpdir(), // so a developer's own .env file cannot change the test
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -63,7 +63,7 @@ describe('the error format, on every route', () => {
       LOG_LEVEL: 'silent',
     })
     // Break the database under the app: every query now fails with a PostgreSQL error.
-    await failing.db.execute('DROP TABLE employees')
+    await failing.db.execute('DROP TABLE employees CASCADE')
     const { status, body, response } = await call(failing, {
       method: 'POST',
       url: '/api/auth/login',

@@ -6,7 +6,9 @@ import authRoutes from './modules/auth/routes.js'
 import enquiryRoutes from './modules/enquiries/routes.js'
 import authPlugin from './plugins/auth.js'
 import databasePlugin from './plugins/database.js'
-import { bodyAjv, textAjv } from './validation.js'
+import redisPlugin from './plugins/redis.js'
+import securityPlugin from './plugins/security.js'
+import { bodyAjv, rejectNulCharacters, textAjv } from './validation.js'
 
 export interface BuildOptions {
   /** An already open database; by default config.database is opened. */
@@ -21,20 +23,24 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
-    bodyLimit: 100 * 1024,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
   })
 
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
   )
   registerErrorHandling(app)
+  app.addHook('preValidation', rejectNulCharacters)
   // The API speaks JSON only: anything else is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain')
 
   await app.register(databasePlugin, { config, database: options.database })
+  await app.register(redisPlugin, { config })
   await app.register(authPlugin, { config })
+  await app.register(securityPlugin, { config })
 
   await app.register(authRoutes, { prefix: '/api/auth', config })
-  await app.register(enquiryRoutes, { prefix: '/api/enquiries' })
+  await app.register(enquiryRoutes, { prefix: '/api/enquiries', config })
   return app
 }

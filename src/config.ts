@@ -24,6 +24,16 @@ const EnvSchema = Type.Object({
   LOG_LEVEL: Type.Optional(
     Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   ),
+  BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 10_485_760, default: 102_400 }),
+  CORS_ORIGIN: Type.String({ minLength: 1, default: '*' }),
+  TRUST_PROXY: Type.Optional(Type.String({ pattern: '^(true|false|[0-9a-fA-F:.,/ ]+)$' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, default: 900_000 }),
+  RATE_LIMIT_MAX_REQUESTS: Type.Integer({ minimum: 1, default: 100 }),
+  AUTH_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 10 }),
+  ENQUIRY_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 20 }),
+  LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
+  LOGIN_FAILURE_WINDOW_MS: Type.Integer({ minimum: 1000, default: 900_000 }),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -40,6 +50,19 @@ export interface Config {
   admin: { email: string; password: string; name: string } | undefined
   allowPublicRegistration: boolean
   logLevel: string
+  bodyLimit: number
+  /** `*`, or the exact origins allowed to call the API from a browser. */
+  corsOrigins: '*' | string[]
+  /** Fastify's trustProxy: false, true, or the proxy addresses/CIDRs whose X-Forwarded-For is believed. */
+  trustProxy: boolean | string[]
+  redisUrl: string | undefined
+  rateLimit: {
+    windowMs: number
+    max: number
+    authMax: number
+    enquiryMax: number
+  }
+  loginLockout: { maxFailures: number; windowMs: number }
 }
 
 export class ConfigError extends Error {
@@ -62,6 +85,18 @@ function parseDatabaseUrl(url: string): DatabaseTarget {
   return { kind: 'postgres', url }
 }
 
+const splitList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+
+function parseTrustProxy(value: string | undefined): boolean | string[] {
+  if (value === undefined || value === 'false') return false
+  if (value === 'true') return true
+  return splitList(value)
+}
+
 function readDotEnv(path: string): Record<string, string> {
   try {
     return parseEnv(readFileSync(path, 'utf8')) as Record<string, string>
@@ -72,6 +107,8 @@ function readDotEnv(path: string): Record<string, string> {
 }
 
 const PATTERN_HINTS: Record<string, string> = {
+  TRUST_PROXY: 'must be true, false, or a comma-separated list of proxy addresses or CIDRs',
+  REDIS_URL: 'must start with redis:// or rediss://',
   DATABASE_URL: 'must start with postgres://, postgresql:// or pglite://, or be memory://',
   JWT_EXPIRE: 'must be a duration such as 7d, 12h, 30m, 45s or a number of seconds',
 }
@@ -156,5 +193,16 @@ export function loadConfig(
         : undefined,
     allowPublicRegistration: env.ALLOW_PUBLIC_REGISTRATION,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    bodyLimit: env.BODY_LIMIT,
+    corsOrigins: env.CORS_ORIGIN.trim() === '*' ? '*' : splitList(env.CORS_ORIGIN),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    redisUrl: env.REDIS_URL,
+    rateLimit: {
+      windowMs: env.RATE_LIMIT_WINDOW_MS,
+      max: env.RATE_LIMIT_MAX_REQUESTS,
+      authMax: env.AUTH_RATE_LIMIT_MAX,
+      enquiryMax: env.ENQUIRY_RATE_LIMIT_MAX,
+    },
+    loginLockout: { maxFailures: env.LOGIN_MAX_FAILURES, windowMs: env.LOGIN_FAILURE_WINDOW_MS },
   }
 }

@@ -1,6 +1,8 @@
 import { Ajv, type Options } from 'ajv'
 import addFormats from 'ajv-formats'
 import ajvKeywords from 'ajv-keywords'
+import type { FastifyRequest } from 'fastify'
+import { ValidationError } from './errors.js'
 
 /**
  * The JSON Schema validators. Bodies are checked as sent (a number is not a string), while
@@ -24,3 +26,33 @@ export function createAjv(options: Options = {}): Ajv {
 
 export const bodyAjv = createAjv()
 export const textAjv = createAjv({ coerceTypes: true })
+
+function findNul(value: unknown, path: string[]): string[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined
+  if (value === null || typeof value !== 'object') return undefined
+  for (const [key, item] of Object.entries(value)) {
+    const found = findNul(item, [...path, key])
+    if (found) return found
+  }
+  return undefined
+}
+
+/**
+ * PostgreSQL text cannot hold a NUL character: refuse it in any body or query string field with a
+ * 400 naming the field, instead of failing in the database.
+ */
+export async function rejectNulCharacters(request: FastifyRequest): Promise<void> {
+  for (const [part, value] of [
+    ['body', request.body],
+    ['querystring', request.query],
+    ['params', request.params],
+  ] as const) {
+    const path = findNul(value, [])
+    if (path) {
+      const field = path.join('.') || part
+      throw new ValidationError(`Validation failed: ${field} must not contain NUL characters`, [
+        { field, message: 'must not contain NUL characters' },
+      ])
+    }
+  }
+}

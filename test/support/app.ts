@@ -10,8 +10,18 @@ import { freshDatabase } from './database.js'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789'
 
+/** Rate limits are set out of reach unless a test sets them; the security suite does. */
+const NO_LIMITS = {
+  RATE_LIMIT_MAX_REQUESTS: '1000000',
+  AUTH_RATE_LIMIT_MAX: '1000000',
+  ENQUIRY_RATE_LIMIT_MAX: '1000000',
+}
+
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, ...env }, undefined)
+  return loadConfig(
+    { NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, ...NO_LIMITS, ...env },
+    undefined,
+  )
 }
 
 /**

@@ -1,20 +1,43 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.js'
 import { currentEmployee } from '../../plugins/auth.js'
+import { byIp } from '../../plugins/security.js'
 import { responses } from '../../schemas.js'
-import { LoginBody, LoginResponse, MeResponse, RegisterBody, RegisterResponse } from './schemas.js'
-import { logIn, registerEmployee } from './service.js'
+import { createLoginLockout } from './lockout.js'
+import {
+  ChangePasswordBody,
+  ChangePasswordResponse,
+  LoginBody,
+  LoginResponse,
+  MeResponse,
+  RegisterBody,
+  RegisterResponse,
+} from './schemas.js'
+import { changePassword, logIn, registerEmployee } from './service.js'
 
 const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
+  const lockout = createLoginLockout(config.loginLockout, app.redis, (error) =>
+    app.log.error({ err: error }, 'login lockout: Redis unavailable, counting in this process'),
+  )
+  // Register and login: a stricter limit per client address than the rest of the API.
+  const authRateLimit = {
+    rateLimit: {
+      max: config.rateLimit.authMax,
+      timeWindow: config.rateLimit.windowMs,
+      keyGenerator: byIp,
+    },
+  }
+
   app.post(
     '/register',
     {
+      config: authRateLimit,
       preHandler: app.identify,
       schema: {
         tags: ['auth'],
         summary: 'Register an employee',
         body: RegisterBody,
-        response: responses({ 201: RegisterResponse }, [400, 401, 403, 409]),
+        response: responses({ 201: RegisterResponse }, [400, 401, 403, 409, 429]),
       },
     },
     async (request, reply) => {
@@ -34,15 +57,16 @@ const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { 
   app.post(
     '/login',
     {
+      config: authRateLimit,
       schema: {
         tags: ['auth'],
         summary: 'Log in and receive a bearer token',
         body: LoginBody,
-        response: responses({ 200: LoginResponse }, [400, 401, 403]),
+        response: responses({ 200: LoginResponse }, [400, 401, 403, 429]),
       },
     },
     async (request) => {
-      const employee = await logIn(app.db, request.body)
+      const employee = await logIn(app.db, lockout, request.body)
       const { id, name, email, role } = employee
       return {
         success: true as const,
@@ -78,6 +102,28 @@ const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { 
             createdAt: createdAt.toISOString(),
           },
         },
+      }
+    },
+  )
+
+  app.put(
+    '/password',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your password; every token issued before stops working',
+        security: [{ bearerAuth: [] }],
+        body: ChangePasswordBody,
+        response: responses({ 200: ChangePasswordResponse }, [400, 401]),
+      },
+    },
+    async (request) => {
+      const employee = await changePassword(app.db, currentEmployee(request).id, request.body)
+      return {
+        success: true as const,
+        message: 'Password changed: other sessions have been logged out',
+        data: { token: app.issueToken(employee) },
       }
     },
   )

@@ -60,3 +60,14 @@ export const MeResponse = Type.Object({
     }),
   }),
 })
+
+export const ChangePasswordBody = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: 128 }), newPassword: Password },
+  { additionalProperties: false },
+)
+
+export const ChangePasswordResponse = Type.Object({
+  success: Type.Literal(true),
+  message: Type.String(),
+  data: Type.Object({ token: Token }),
+})

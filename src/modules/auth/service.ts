@@ -1,14 +1,23 @@
 import type { Static } from 'typebox'
 import type { Db } from '../../db/client.js'
-import { ConflictError, ForbiddenError, UnauthorizedError } from '../../errors.js'
+import {
+  ConflictError,
+  ForbiddenError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  ValidationError,
+} from '../../errors.js'
 import {
   type Employee,
   findEmployeeWithHashByEmail,
+  findEmployeeWithHashById,
   insertEmployee,
   recordLogin,
+  replacePassword,
 } from '../employees/repository.js'
+import type { LoginLockout } from './lockout.js'
 import { hashPassword, isLegacyHash, verifyAgainstDummy, verifyPassword } from './passwords.js'
-import type { LoginBody, RegisterBody } from './schemas.js'
+import type { ChangePasswordBody, LoginBody, RegisterBody } from './schemas.js'
 
 export interface RegistrationPolicy {
   allowPublicRegistration: boolean
@@ -44,7 +53,18 @@ export async function registerEmployee(
 
 const INVALID_CREDENTIALS = 'Invalid email or password'
 
-export async function logIn(db: Db, input: Static<typeof LoginBody>): Promise<Employee> {
+export async function logIn(
+  db: Db,
+  lockout: LoginLockout,
+  input: Static<typeof LoginBody>,
+): Promise<Employee> {
+  const { allowed, retryAfterSeconds } = await lockout.attempt(input.email)
+  if (!allowed) {
+    throw new TooManyRequestsError(
+      'Too many failed logins for this account, please try again later',
+      retryAfterSeconds,
+    )
+  }
   const found = await findEmployeeWithHashByEmail(db, input.email)
   if (!found) {
     await verifyAgainstDummy(input.password)
@@ -53,11 +73,34 @@ export async function logIn(db: Db, input: Static<typeof LoginBody>): Promise<Em
   if (!(await verifyPassword(found.passwordHash, input.password))) {
     throw new UnauthorizedError(INVALID_CREDENTIALS)
   }
+  await lockout.reset(input.email)
   if (!found.isActive) throw new ForbiddenError('This account has been deactivated')
   const upgradedHash = isLegacyHash(found.passwordHash)
     ? await hashPassword(input.password)
     : undefined
   const employee = await recordLogin(db, found.id, upgradedHash)
   if (!employee) throw new UnauthorizedError(INVALID_CREDENTIALS) // deleted meanwhile
+  return employee
+}
+
+/** A new password revokes every token issued before it; the caller gets a fresh one. */
+export async function changePassword(
+  db: Db,
+  employeeId: string,
+  input: Static<typeof ChangePasswordBody>,
+): Promise<Employee> {
+  const found = await findEmployeeWithHashById(db, employeeId)
+  if (!found || !(await verifyPassword(found.passwordHash, input.currentPassword))) {
+    throw new ValidationError('Current password is incorrect', [
+      { field: 'currentPassword', message: 'is incorrect' },
+    ])
+  }
+  if (input.currentPassword === input.newPassword) {
+    throw new ValidationError('The new password must differ from the current one', [
+      { field: 'newPassword', message: 'must differ from the current password' },
+    ])
+  }
+  const employee = await replacePassword(db, employeeId, await hashPassword(input.newPassword))
+  if (!employee) throw new UnauthorizedError()
   return employee
 }

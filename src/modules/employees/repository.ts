@@ -38,6 +38,28 @@ export async function findEmployeeWithHashByEmail(
   return row
 }
 
+export async function findEmployeeWithHashById(
+  db: Db,
+  id: string,
+): Promise<EmployeeRow | undefined> {
+  const [row] = await db.select().from(employees).where(eq(employees.id, id))
+  return row
+}
+
+/** Stores the new hash and bumps the token version, which revokes every token issued before. */
+export async function replacePassword(
+  db: Db,
+  id: string,
+  passwordHash: string,
+): Promise<Employee | undefined> {
+  const [row] = await db
+    .update(employees)
+    .set({ passwordHash, tokenVersion: sql`${employees.tokenVersion} + 1` })
+    .where(eq(employees.id, id))
+    .returning(publicColumns)
+  return row
+}
+
 /** Inserts unless the email is taken (in any case); returns undefined when it was. */
 export async function insertEmployee(db: Db, employee: NewEmployee): Promise<Employee | undefined> {
   const [row] = await db

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Config } from '../../config.js'
 import { currentEmployee } from '../../plugins/auth.js'
+import { byIp } from '../../plugins/security.js'
 import { IdParams, responses } from '../../schemas.js'
 import {
   AddNoteBody,
@@ -26,15 +28,23 @@ import { toEnquiryDetailView, toEnquiryView, toListResponse } from './views.js'
 const bearer = [{ bearerAuth: [] }]
 const tags = ['enquiries']
 
-const enquiryRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
   app.post(
     '/',
     {
+      // The public form gets its own, stricter limit per client address.
+      config: {
+        rateLimit: {
+          max: config.rateLimit.enquiryMax,
+          timeWindow: config.rateLimit.windowMs,
+          keyGenerator: byIp,
+        },
+      },
       schema: {
         tags,
         summary: 'Submit the public enquiry form (no token)',
         body: SubmitEnquiryBody,
-        response: responses({ 201: SubmitEnquiryResponse }, [400]),
+        response: responses({ 201: SubmitEnquiryResponse }, [400, 429]),
       },
     },
     async (request, reply) => {

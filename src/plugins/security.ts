@@ -1,0 +1,71 @@
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from '../config.js'
+import { AppError } from '../errors.js'
+import type { TokenClaims } from './auth.js'
+
+/** Per-client key for anonymous callers: the client address (see TRUST_PROXY). */
+export const byIp = (request: FastifyRequest): string => `ip:${request.ip}`
+
+/**
+ * Security headers, CORS and rate limits. Rate limits count per employee when a validly signed
+ * token is sent (a forged one cannot buy a fresh quota), per client address otherwise.
+ */
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'none'"],
+        },
+      },
+      frameguard: { action: 'deny' },
+      hsts: config.env === 'production' ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    })
+
+    await app.register(cors, {
+      origin: config.corsOrigins,
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowedHeaders: ['Content-Type', 'Authorization', 'X-Request-Id'],
+      exposedHeaders: [
+        'Retry-After',
+        'X-RateLimit-Limit',
+        'X-RateLimit-Remaining',
+        'X-RateLimit-Reset',
+        'X-Request-Id',
+      ],
+      maxAge: 600,
+    })
+
+    await app.register(rateLimit, {
+      global: true,
+      max: config.rateLimit.max,
+      timeWindow: config.rateLimit.windowMs,
+      nameSpace: 'crm:rate-limit:',
+      ...(app.redis ? { redis: app.redis } : {}),
+      // Redis down: keep serving without limits rather than failing every request.
+      skipOnError: true,
+      keyGenerator: (request) => {
+        const header = request.headers.authorization
+        if (header?.startsWith('Bearer ')) {
+          try {
+            return `employee:${app.jwt.verify<TokenClaims>(header.slice('Bearer '.length)).sub}`
+          } catch {
+            // an invalid token counts against the address it came from
+          }
+        }
+        return byIp(request)
+      },
+      errorResponseBuilder: (_request, context) =>
+        new AppError(context.statusCode, `Too many requests, please try again in ${context.after}`),
+    })
+  },
+  { name: 'security', dependencies: ['auth', 'redis'] },
+)

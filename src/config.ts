@@ -28,6 +28,7 @@ const EnvSchema = Type.Object({
   CORS_ORIGIN: Type.String({ minLength: 1, default: '*' }),
   TRUST_PROXY: Type.Optional(Type.String({ pattern: '^(true|false|[0-9a-fA-F:.,/ ]+)$' })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  REDIS_KEY_PREFIX: Type.String({ minLength: 1, maxLength: 100, default: 'crm:' }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, default: 900_000 }),
   RATE_LIMIT_MAX_REQUESTS: Type.Integer({ minimum: 1, default: 100 }),
   AUTH_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 10 }),
@@ -56,6 +57,8 @@ export interface Config {
   /** Fastify's trustProxy: false, true, or the proxy addresses/CIDRs whose X-Forwarded-For is believed. */
   trustProxy: boolean | string[]
   redisUrl: string | undefined
+  /** Every Redis key starts with this, so several deployments can share one Redis. */
+  redisKeyPrefix: string
   rateLimit: {
     windowMs: number
     max: number
@@ -197,6 +200,7 @@ export function loadConfig(
     corsOrigins: env.CORS_ORIGIN.trim() === '*' ? '*' : splitList(env.CORS_ORIGIN),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
     rateLimit: {
       windowMs: env.RATE_LIMIT_WINDOW_MS,
       max: env.RATE_LIMIT_MAX_REQUESTS,

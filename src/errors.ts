@@ -72,6 +72,7 @@ function messageOf(issue: AjvIssue): string {
     return `must be one of: ${allowed.join(', ')}`
   }
   if (issue.keyword === 'required') return 'is required'
+  if (issue.keyword === 'finite') return 'must be a finite number'
   if (issue.keyword === 'pattern' && typeof issue.params.pattern === 'string') {
     return PATTERN_MESSAGES[issue.params.pattern] ?? issue.message ?? 'is invalid'
   }

@@ -21,6 +21,14 @@ export function createAjv(options: Options = {}): Ajv {
   addFormats.default(ajv, ['email', 'date-time', 'date', 'uri'])
   // `transform: ['trim']` normalizes text before length and format checks run.
   ajvKeywords.default(ajv, ['transform'])
+  // Ajv's string-to-number coercion lets "Infinity" through as an integer, past minimum and maximum.
+  ajv.addKeyword({
+    keyword: 'finite',
+    errors: false,
+    // Deliberately not typed 'number': Ajv only runs number keywords on finite numbers.
+    validate: (enabled: boolean, data: unknown) =>
+      !enabled || typeof data !== 'number' || Number.isFinite(data),
+  })
   return ajv
 }
 

@@ -48,7 +48,7 @@ export default fp<{ config: Config }>(
       global: true,
       max: config.rateLimit.max,
       timeWindow: config.rateLimit.windowMs,
-      nameSpace: 'crm:rate-limit:',
+      nameSpace: `${config.redisKeyPrefix}rate-limit:`,
       ...(app.redis ? { redis: app.redis } : {}),
       // Redis down: keep serving without limits rather than failing every request.
       skipOnError: true,

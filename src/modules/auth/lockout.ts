@@ -15,6 +15,7 @@ export interface LoginLockout {
 export interface LockoutPolicy {
   maxFailures: number
   windowMs: number
+  keyPrefix: string
 }
 
 type Counter = (key: string, windowMs: number) => Promise<{ count: number; ttlMs: number }>
@@ -56,7 +57,7 @@ export function createLoginLockout(
   onRedisError: (error: unknown) => void = () => {},
 ): LoginLockout {
   const memory = memoryCounter()
-  const keyOf = (email: string) => `crm:login-attempts:${email.toLowerCase()}`
+  const keyOf = (email: string) => `${policy.keyPrefix}login-attempts:${email.toLowerCase()}`
 
   async function count(key: string): Promise<{ count: number; ttlMs: number }> {
     if (redis) {

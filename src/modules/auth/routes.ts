@@ -16,7 +16,8 @@ import {
 import { changePassword, logIn, registerEmployee } from './service.js'
 
 const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
-  const lockout = createLoginLockout(config.loginLockout, app.redis, (error) =>
+  const policy = { ...config.loginLockout, keyPrefix: config.redisKeyPrefix }
+  const lockout = createLoginLockout(policy, app.redis, (error) =>
     app.log.error({ err: error }, 'login lockout: Redis unavailable, counting in this process'),
   )
   // Register and login: a stricter limit per client address than the rest of the API.

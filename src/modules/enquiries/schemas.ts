@@ -5,7 +5,7 @@ import {
   enquirySources,
   enquiryStatuses,
 } from '../../db/schema/index.js'
-import { DateTime, Email, ObjectIdString, PHONE_PATTERN } from '../../schemas.js'
+import { DateTime, Email, Limit, ObjectIdString, Page, PHONE_PATTERN } from '../../schemas.js'
 
 export const Status = Type.Enum([...enquiryStatuses])
 export const Source = Type.Enum([...enquirySources])
@@ -104,9 +104,6 @@ export const EnquiryDetailView = Type.Object({
   notes: Type.Array(NoteView),
   activity: Type.Array(ActivityView),
 })
-
-const Page = Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })
-const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 20 })
 
 export const PoolQuery = Type.Object(
   {

@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { eq } from 'drizzle-orm'
+import { createSigner } from 'fast-jwt'
+import type { FastifyInstance } from 'fastify'
+import { employees } from '../../src/db/schema/index.js'
+import { buildTestApp, call, createEmployee, TEST_JWT_SECRET, uniqueEmail } from '../support/app.js'
+import { claim, enquiryForm, submitEnquiry } from '../support/enquiries.js'
+
+type Principal = 'anonymous' | 'owner' | 'otherCounselor' | 'admin' | 'deactivated' | 'expired'
+const principals: Principal[] = [
+  'anonymous',
+  'owner',
+  'otherCounselor',
+  'admin',
+  'deactivated',
+  'expired',
+]
+
+interface Row {
+  route: string
+  /** Builds the request for one cell; `enquiry` is a fresh enquiry claimed by the owner. */
+  request: (enquiry: string) => {
+    method: 'GET' | 'POST' | 'PUT'
+    url: string
+    payload?: Record<string, unknown>
+  }
+  expected: Record<Principal, number>
+  /** This row needs an unclaimed enquiry instead. */
+  unclaimed?: boolean
+}
+
+const ALL_401 = { anonymous: 401, deactivated: 401, expired: 401 }
+
+// What the product intends, route by route: a counselor never reads or changes another
+// counselor's lead through any route; revoked and expired tokens get nowhere.
+const matrix: Row[] = [
+  {
+    route: 'POST /api/enquiries (public form)',
+    request: () => ({ method: 'POST', url: '/api/enquiries', payload: enquiryForm() }),
+    expected: {
+      anonymous: 201,
+      owner: 201,
+      otherCounselor: 201,
+      admin: 201,
+      deactivated: 201,
+      expired: 201,
+    },
+  },
+  {
+    route: 'GET /api/auth/me',
+    request: () => ({ method: 'GET', url: '/api/auth/me' }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 200, admin: 200 },
+  },
+  {
+    route: 'POST /api/auth/register (a counselor)',
+    request: () => ({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { name: 'New Hire', email: uniqueEmail(), password: 'password123' },
+    }),
+    expected: {
+      anonymous: 201,
+      owner: 201,
+      otherCounselor: 201,
+      admin: 201,
+      deactivated: 401,
+      expired: 401,
+    },
+  },
+  {
+    route: 'POST /api/auth/register (an admin)',
+    request: () => ({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { name: 'New Boss', email: uniqueEmail(), password: 'password123', role: 'admin' },
+    }),
+    expected: {
+      anonymous: 403,
+      owner: 403,
+      otherCounselor: 403,
+      admin: 201,
+      deactivated: 401,
+      expired: 401,
+    },
+  },
+  {
+    route: 'PUT /api/auth/password',
+    request: () => ({
+      method: 'PUT',
+      url: '/api/auth/password',
+      payload: { currentPassword: 'wrong-password', newPassword: 'another password' },
+    }),
+    expected: { ...ALL_401, owner: 400, otherCounselor: 400, admin: 400 },
+  },
+  {
+    route: 'GET /api/enquiries/unclaimed',
+    request: () => ({ method: 'GET', url: '/api/enquiries/unclaimed' }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 200, admin: 200 },
+  },
+  {
+    route: 'GET /api/enquiries/my-enquiries',
+    request: () => ({ method: 'GET', url: '/api/enquiries/my-enquiries' }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 200, admin: 200 },
+  },
+  {
+    route: 'GET /api/enquiries/:id (claimed)',
+    request: (id) => ({ method: 'GET', url: `/api/enquiries/${id}` }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 403, admin: 200 },
+  },
+  {
+    route: 'GET /api/enquiries/:id (unclaimed)',
+    unclaimed: true,
+    request: (id) => ({ method: 'GET', url: `/api/enquiries/${id}` }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 200, admin: 200 },
+  },
+  {
+    route: 'POST /api/enquiries/:id/claim (unclaimed)',
+    unclaimed: true,
+    request: (id) => ({ method: 'POST', url: `/api/enquiries/${id}/claim` }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 200, admin: 200 },
+  },
+  {
+    route: 'POST /api/enquiries/:id/claim (claimed)',
+    request: (id) => ({ method: 'POST', url: `/api/enquiries/${id}/claim` }),
+    expected: { ...ALL_401, owner: 409, otherCounselor: 409, admin: 409 },
+  },
+  {
+    route: 'PUT /api/enquiries/:id/status',
+    request: (id) => ({
+      method: 'PUT',
+      url: `/api/enquiries/${id}/status`,
+      payload: { status: 'contacted' },
+    }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 403, admin: 200 },
+  },
+  {
+    route: 'PUT /api/enquiries/:id/status (unclaimed)',
+    unclaimed: true,
+    request: (id) => ({
+      method: 'PUT',
+      url: `/api/enquiries/${id}/status`,
+      payload: { status: 'contacted' },
+    }),
+    expected: { ...ALL_401, owner: 403, otherCounselor: 403, admin: 409 },
+  },
+  {
+    route: 'POST /api/enquiries/:id/notes',
+    request: (id) => ({
+      method: 'POST',
+      url: `/api/enquiries/${id}/notes`,
+      payload: { text: 'A note' },
+    }),
+    expected: { ...ALL_401, owner: 201, otherCounselor: 403, admin: 201 },
+  },
+  {
+    route: 'POST /api/enquiries/:id/release',
+    request: (id) => ({ method: 'POST', url: `/api/enquiries/${id}/release` }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 403, admin: 200 },
+  },
+]
+
+describe('authorization matrix: every route × every kind of caller', () => {
+  let app: FastifyInstance
+  let tokens: Record<Principal, string | undefined>
+  let ownerToken: string
+
+  before(async () => {
+    app = await buildTestApp()
+    const owner = await createEmployee(app)
+    const otherCounselor = await createEmployee(app)
+    const admin = await createEmployee(app, { role: 'admin' })
+    const deactivated = await createEmployee(app)
+    await app.db.update(employees).set({ isActive: false }).where(eq(employees.id, deactivated.id))
+    const now = Math.floor(Date.now() / 1000)
+    const expired = createSigner({ key: TEST_JWT_SECRET })({
+      sub: owner.id,
+      role: 'counselor',
+      ver: 0,
+      iat: now - 100,
+      exp: now - 1,
+    })
+    ownerToken = owner.token
+    tokens = {
+      anonymous: undefined,
+      owner: owner.token,
+      otherCounselor: otherCounselor.token,
+      admin: admin.token,
+      deactivated: deactivated.token,
+      expired,
+    }
+  })
+  after(() => app.close())
+
+  for (const row of matrix) {
+    test(row.route, async () => {
+      const actual: Partial<Record<Principal, number>> = {}
+      for (const principal of principals) {
+        const enquiry = await submitEnquiry(app)
+        if (!row.unclaimed) assert.equal((await claim(app, enquiry, ownerToken)).status, 200)
+        const { status, body } = await call(app, {
+          ...row.request(enquiry),
+          token: tokens[principal],
+        })
+        if (status >= 400) assert.equal(body.success, false, `${principal}: error format`)
+        actual[principal] = status
+      }
+      assert.deepEqual(actual, row.expected)
+    })
+  }
+})

@@ -1,0 +1,273 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { eq } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
+import { enquiries } from '../../src/db/schema/index.js'
+import {
+  buildTestApp,
+  call,
+  createEmployee,
+  type TestEmployee,
+  uniqueEmail,
+} from '../support/app.js'
+import { enquiryForm, list, submitEnquiry } from '../support/enquiries.js'
+
+let app: FastifyInstance
+let admin: TestEmployee
+before(async () => {
+  app = await buildTestApp(undefined, {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'p'.repeat(40),
+    LOG_LEVEL: 'silent',
+    BODY_LIMIT: '4096',
+  })
+  admin = await createEmployee(app, { role: 'admin' })
+})
+after(() => app.close())
+
+const submitRaw = (payload: string, contentType = 'application/json') =>
+  call(app, {
+    method: 'POST',
+    url: '/api/enquiries',
+    headers: { 'content-type': contentType },
+    payload,
+  })
+
+const storedByEmail = (email: string) =>
+  app.db.select().from(enquiries).where(eq(enquiries.email, email))
+
+/** Nothing a client sees may name the stack, the SQL or the libraries underneath. */
+function assertNothingLeaks(body: string): void {
+  assert.doesNotMatch(
+    body,
+    /\bat .+:\d+|node_modules|\.ts\b|\.js\b|select |insert |update |drizzle|postgres|pglite|fastify|ajv/i,
+  )
+}
+
+describe('hostile request bodies', () => {
+  test('a body over BODY_LIMIT is a 413', async () => {
+    const email = uniqueEmail('big')
+    const { status, body } = await call(app, {
+      method: 'POST',
+      url: '/api/enquiries',
+      payload: { ...enquiryForm({ email }), message: 'x'.repeat(5000) },
+    })
+    assert.equal(status, 413)
+    assert.equal(body.success, false)
+    assert.equal((await storedByEmail(email)).length, 0)
+  })
+
+  test('invalid JSON is a 400 and a non-JSON content type a 415', async () => {
+    const invalid = await submitRaw('{"name": "Alice",')
+    assert.equal(invalid.status, 400)
+    assert.equal(invalid.body.message, 'Request body is not valid JSON')
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/xml',
+    ]) {
+      const { status, body } = await submitRaw('name=Alice', type)
+      assert.equal(status, 415, type)
+      assert.equal(body.success, false)
+    }
+  })
+
+  test('__proto__ and constructor.prototype payloads are refused and pollute nothing', async () => {
+    const email = uniqueEmail('proto')
+    const form = JSON.stringify(enquiryForm({ email }))
+    const payloads = [
+      `${form.slice(0, -1)},"__proto__":{"polluted":"yes"}}`,
+      `${form.slice(0, -1)},"constructor":{"prototype":{"polluted":"yes"}}}`,
+      `{"email":"${email}","nested":{"__proto__":{"polluted":"yes"}}}`,
+    ]
+    for (const payload of payloads) {
+      const { status, body } = await submitRaw(payload)
+      assert.equal(status, 400, payload)
+      assert.equal(body.success, false)
+    }
+    assert.equal(({} as Record<string, unknown>).polluted, undefined)
+    assert.equal((await storedByEmail(email)).length, 0)
+  })
+
+  test('operator objects, arrays and numbers where strings belong are refused', async () => {
+    const email = uniqueEmail('types')
+    for (const bad of [{ $gt: '' }, { $ne: null }, ['Alice'], 12345, true, null]) {
+      const { status, body } = await call(app, {
+        method: 'POST',
+        url: '/api/enquiries',
+        payload: { ...enquiryForm({ email }), name: bad },
+      })
+      assert.equal(status, 400, JSON.stringify(bad))
+      assert.deepEqual(
+        (body.errors as { field: string }[]).map((e) => e.field),
+        ['name'],
+      )
+    }
+    const login = await call(app, {
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: { $gt: '' }, password: { $gt: '' } },
+    })
+    assert.equal(login.status, 400)
+    assert.equal((await storedByEmail(email)).length, 0)
+  })
+
+  test('SQL in text is stored as text, byte for byte', async () => {
+    const name = "Robert'); DROP TABLE enquiries; --"
+    const message = '\' OR 1=1 -- \\ % _ " ; SELECT * FROM employees'
+    const id = await submitEnquiry(app, { name, message })
+    const { body } = await call(app, {
+      method: 'GET',
+      url: `/api/enquiries/${id}`,
+      token: admin.token,
+    })
+    const data = body.data as { name: string; message: string }
+    assert.equal(data.name, name)
+    assert.equal(data.message, message)
+  })
+
+  test('emoji and right-to-left text are stored and returned byte for byte', async () => {
+    const name = 'محمد 🎓 עִברִית 👩🏽‍💻'
+    const message = 'مرحبا، أريد التسجيل 🙏 — ẞ ǅ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢'
+    const id = await submitEnquiry(app, { name, message })
+    const { body } = await call(app, {
+      method: 'GET',
+      url: `/api/enquiries/${id}`,
+      token: admin.token,
+    })
+    const data = body.data as { name: string; message: string }
+    assert.equal(data.name, name)
+    assert.equal(data.message, message)
+  })
+
+  test('NUL characters are refused with a 400 naming the field, never a 500', async () => {
+    const email = uniqueEmail('nul')
+    const { status, body } = await call(app, {
+      method: 'POST',
+      url: '/api/enquiries',
+      payload: { ...enquiryForm({ email }), message: 'before\u0000after' },
+    })
+    assert.equal(status, 400)
+    assert.deepEqual(body.errors, [
+      { field: 'message', message: 'must not contain NUL characters' },
+    ])
+    assert.equal((await storedByEmail(email)).length, 0)
+    const search = await call(app, {
+      method: 'GET',
+      url: '/api/enquiries/unclaimed?q=a%00b',
+      token: admin.token,
+    })
+    assert.equal(search.status, 400)
+  })
+
+  test('10,000-character values are refused', async () => {
+    for (const field of ['name', 'email', 'phone', 'courseInterest', 'message']) {
+      const email = uniqueEmail('long')
+      const { status } = await call(app, {
+        method: 'POST',
+        url: '/api/enquiries',
+        payload: { ...enquiryForm({ email }), [field]: 'a'.repeat(10_000) },
+      })
+      assert.ok(status === 400 || status === 413, `${field}: ${status}`)
+      assert.equal((await storedByEmail(email)).length, 0)
+    }
+  })
+
+  test('search treats %, _ and \\ literally', async () => {
+    const marker = `lit${Date.now()}`
+    await submitEnquiry(app, { name: `${marker} 100% sure` })
+    await submitEnquiry(app, { name: `${marker} under_score` })
+    await submitEnquiry(app, { name: `${marker} back\\slash` })
+    await submitEnquiry(app, { name: `${marker} plain` })
+    const search = async (q: string) =>
+      (
+        await list(app, `/api/enquiries/unclaimed?q=${encodeURIComponent(q)}`, admin.token)
+      ).body.data.map((e) => e.name)
+    assert.deepEqual(await search(`${marker} 100%`), [`${marker} 100% sure`])
+    assert.deepEqual(await search('under_score'), [`${marker} under_score`])
+    assert.deepEqual(await search('back\\slash'), [`${marker} back\\slash`])
+    assert.equal((await search(`${marker}%`)).length, 0)
+    assert.equal((await search(`${marker} _lain`)).length, 0)
+  })
+})
+
+describe('hostile paths and query strings', () => {
+  test('malformed ids are a 400 on every id route, never a 500', async () => {
+    const ids = [
+      '1',
+      'g'.repeat(24),
+      'A'.repeat(24),
+      `${'a'.repeat(24)}0`,
+      "x' OR '1'='1",
+      '%00',
+      '..%2F..%2Fetc%2Fpasswd',
+      '{"$gt":""}',
+    ]
+    const routes = [
+      ['GET', ''],
+      ['POST', '/claim'],
+      ['PUT', '/status'],
+      ['POST', '/notes'],
+      ['POST', '/release'],
+    ] as const
+    for (const id of ids) {
+      for (const [method, suffix] of routes) {
+        const { status, response } = await call(app, {
+          method,
+          url: `/api/enquiries/${encodeURIComponent(id)}${suffix}`,
+          token: admin.token,
+          ...(method === 'PUT'
+            ? { payload: { status: 'contacted' } }
+            : method === 'POST' && suffix === '/notes'
+              ? { payload: { text: 'x' } }
+              : {}),
+        })
+        assert.equal(status, 400, `${method} ${id}${suffix}`)
+        assertNothingLeaks(response.body)
+      }
+    }
+  })
+
+  test('page and limit far out of range, negative, fractional or repeated are a 400', async () => {
+    for (const query of [
+      'page=99999999999999999999',
+      'page=-5',
+      'limit=1e3',
+      'page=1&page=1',
+      'limit=',
+      'page=NaN',
+      'limit=Infinity',
+    ]) {
+      const { status } = await list(app, `/api/enquiries/unclaimed?${query}`, admin.token)
+      assert.equal(status, 400, query)
+    }
+  })
+})
+
+describe('what a production error reveals', () => {
+  test('no response to hostile input names a stack, SQL, a file or a library', async () => {
+    const bodies = [
+      await submitRaw('{"name":'),
+      await submitRaw('[1,2,3]'),
+      await submitRaw('"just a string"'),
+      await submitRaw('null'),
+      await submitRaw('{"__proto__":{}}'),
+      await call(app, {
+        method: 'GET',
+        url: '/api/enquiries/unclaimed?page=abc',
+        token: admin.token,
+      }),
+      await call(app, {
+        method: 'GET',
+        url: '/api/auth/me',
+        headers: { authorization: 'Bearer ey.ey.ey' },
+      }),
+      await call(app, { method: 'DELETE', url: '/api/enquiries' }),
+    ]
+    for (const { status, response } of bodies) {
+      assert.ok(status >= 400 && status < 500, `${status} ${response.body}`)
+      assertNothingLeaks(response.body)
+    }
+  })
+})

@@ -3,7 +3,9 @@ import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { registerErrorHandling } from './errors.js'
 import authRoutes from './modules/auth/routes.js'
+import employeeRoutes from './modules/employees/routes.js'
 import enquiryRoutes from './modules/enquiries/routes.js'
+import reportRoutes from './modules/reports/routes.js'
 import authPlugin from './plugins/auth.js'
 import databasePlugin from './plugins/database.js'
 import redisPlugin from './plugins/redis.js'
@@ -42,5 +44,7 @@ export async function buildApp(
 
   await app.register(authRoutes, { prefix: '/api/auth', config })
   await app.register(enquiryRoutes, { prefix: '/api/enquiries', config })
+  await app.register(employeeRoutes, { prefix: '/api/employees' })
+  await app.register(reportRoutes, { prefix: '/api' })
   return app
 }

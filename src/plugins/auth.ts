@@ -20,13 +20,15 @@ declare module '@fastify/jwt' {
   }
 }
 
+// Routes use these as preValidation hooks: after rate limiting (onRequest) has counted the
+// request, and before its input is validated.
 declare module 'fastify' {
   interface FastifyInstance {
-    /** preHandler: a valid token for an active employee, else 401. */
+    /** Hook: a valid token for an active employee, else 401. */
     authenticate: (request: FastifyRequest) => Promise<void>
-    /** preHandler: as authenticate when an Authorization header is sent; anonymous otherwise. */
+    /** Hook: as authenticate when an Authorization header is sent; anonymous otherwise. */
     identify: (request: FastifyRequest) => Promise<void>
-    /** preHandler: authenticate, then 403 unless the employee is an admin. */
+    /** Hook: authenticate, then 403 unless the employee is an admin. */
     requireAdmin: (request: FastifyRequest) => Promise<void>
     issueToken: (employee: Pick<Employee, 'id' | 'role' | 'tokenVersion'>) => string
   }

@@ -7,8 +7,10 @@ export const objectId = (): string => new ObjectId().toHexString()
 export const objectIdColumn = (name: string) => char(name, { length: 24 })
 
 export const timestamps = {
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' })
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 })
+    .notNull()
+    .defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date', precision: 3 })
     .notNull()
     .defaultNow()
     .$onUpdate(() => new Date()),

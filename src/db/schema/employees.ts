@@ -24,7 +24,7 @@ export const employees = pgTable(
     isActive: boolean('is_active').notNull().default(true),
     // Bumped to revoke every token issued before (password change, deactivation).
     tokenVersion: integer('token_version').notNull().default(0),
-    lastLogin: timestamp('last_login', { withTimezone: true, mode: 'date' }),
+    lastLogin: timestamp('last_login', { withTimezone: true, mode: 'date', precision: 3 }),
     ...timestamps,
   },
   (table) => [uniqueIndex('employees_email_lower_key').on(sql`lower(${table.email})`)],

@@ -61,7 +61,7 @@ export const enquiries = pgTable(
     source: enquirySource('source').notNull().default('website'),
     priority: enquiryPriority('priority').notNull().default('medium'),
     claimedBy: objectIdColumn('claimed_by').references(() => employees.id),
-    claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date' }),
+    claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date', precision: 3 }),
     ...timestamps,
   },
   (table) => [
@@ -97,7 +97,9 @@ export const notes = pgTable(
       .references(() => enquiries.id, { onDelete: 'cascade' }),
     text: varchar('text', { length: 2000 }).notNull(),
     addedBy: objectIdColumn('added_by').references(() => employees.id),
-    addedAt: timestamp('added_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    addedAt: timestamp('added_at', { withTimezone: true, mode: 'date', precision: 3 })
+      .notNull()
+      .defaultNow(),
   },
   (table) => [index('notes_enquiry_idx').on(table.enquiryId, table.addedAt)],
 )
@@ -112,6 +114,7 @@ export interface ActivityDetails {
   noteId?: string
   employee?: { _id: string; name: string; email: string }
   previousOwner?: { _id: string; name: string; email: string } | null
+  reason?: string
 }
 
 export const activity = pgTable(
@@ -123,7 +126,7 @@ export const activity = pgTable(
       .references(() => enquiries.id, { onDelete: 'cascade' }),
     type: activityType('type').notNull(),
     actorId: objectIdColumn('actor_id').references(() => employees.id),
-    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    at: timestamp('at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow(),
     details: jsonb('details').$type<ActivityDetails>().notNull().default({}),
   },
   (table) => [index('activity_enquiry_idx').on(table.enquiryId, table.at)],

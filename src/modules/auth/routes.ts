@@ -33,7 +33,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { 
     '/register',
     {
       config: authRateLimit,
-      preHandler: app.identify,
+      preValidation: app.identify,
       schema: {
         tags: ['auth'],
         summary: 'Register an employee',
@@ -80,7 +80,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { 
   app.get(
     '/me',
     {
-      preHandler: app.authenticate,
+      preValidation: app.authenticate,
       schema: {
         tags: ['auth'],
         summary: 'The employee the token belongs to',
@@ -110,7 +110,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { 
   app.put(
     '/password',
     {
-      preHandler: app.authenticate,
+      preValidation: app.authenticate,
       schema: {
         tags: ['auth'],
         summary: 'Change your password; every token issued before stops working',

@@ -1,6 +1,12 @@
-import { eq, sql } from 'drizzle-orm'
+import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { type EmployeeRole, type EmployeeRow, employees } from '../../db/schema/index.js'
+import {
+  type EmployeeRole,
+  type EmployeeRow,
+  type EnquiryStatus,
+  employees,
+  enquiries,
+} from '../../db/schema/index.js'
 
 /** The columns that may leave the server: never the password hash. */
 const publicColumns = {
@@ -79,6 +85,117 @@ export async function recordLogin(
   const [row] = await db
     .update(employees)
     .set({ lastLogin: sql`now()`, ...(upgradedHash ? { passwordHash: upgradedHash } : {}) })
+    .where(eq(employees.id, id))
+    .returning(publicColumns)
+  return row
+}
+
+export interface EmployeeFilter {
+  role?: EmployeeRole
+  isActive?: boolean
+  q?: string
+}
+
+export interface EmployeeListRow extends Omit<Employee, 'tokenVersion'> {
+  openLeads: number
+}
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`
+
+function employeeWhere(filter: EmployeeFilter) {
+  return and(
+    filter.role !== undefined ? eq(employees.role, filter.role) : undefined,
+    filter.isActive !== undefined ? eq(employees.isActive, filter.isActive) : undefined,
+    filter.q !== undefined
+      ? or(
+          ilike(employees.name, likePattern(filter.q)),
+          ilike(employees.email, likePattern(filter.q)),
+        )
+      : undefined,
+  )
+}
+
+/** One page of employees with their open-lead counts, and the total: two queries. */
+export async function listEmployees(
+  db: Db,
+  filter: EmployeeFilter,
+  page: { offset: number; limit: number },
+): Promise<{ rows: EmployeeListRow[]; total: number }> {
+  const where = employeeWhere(filter)
+  const openLeads = db
+    .select({
+      claimedBy: enquiries.claimedBy,
+      count: sql<number>`count(*)::int`.as('open_leads'),
+    })
+    .from(enquiries)
+    .where(inArray(enquiries.status, ['claimed', 'contacted']))
+    .groupBy(enquiries.claimedBy)
+    .as('open_leads_by_owner')
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select({
+        id: employees.id,
+        name: employees.name,
+        email: employees.email,
+        role: employees.role,
+        isActive: employees.isActive,
+        lastLogin: employees.lastLogin,
+        createdAt: employees.createdAt,
+        openLeads: sql<number>`coalesce(${openLeads.count}, 0)`.mapWith(Number),
+      })
+      .from(employees)
+      .leftJoin(openLeads, eq(openLeads.claimedBy, employees.id))
+      .where(where)
+      .orderBy(asc(employees.name), asc(employees.id))
+      .offset(page.offset)
+      .limit(page.limit),
+    db.select({ total: sql<number>`count(*)::int` }).from(employees).where(where),
+  ])
+  return { rows, total: counted?.total ?? 0 }
+}
+
+/** How many enquiries the employee holds in each status. */
+export async function countEnquiriesByStatusOf(
+  db: Db,
+  employeeId: string,
+): Promise<Partial<Record<EnquiryStatus, number>>> {
+  const rows = await db
+    .select({ status: enquiries.status, count: sql<number>`count(*)::int` })
+    .from(enquiries)
+    .where(eq(enquiries.claimedBy, employeeId))
+    .groupBy(enquiries.status)
+  return Object.fromEntries(rows.map((row) => [row.status, row.count]))
+}
+
+// Serializes every change to who is an active admin, so "never remove the last one" holds even
+// when two admins demote each other at the same moment.
+const ADMIN_SET_LOCK = 0x61646d // "adm"
+
+export async function lockAdminChanges(db: Db): Promise<void> {
+  await db.execute(sql`SELECT pg_advisory_xact_lock(${ADMIN_SET_LOCK})`)
+}
+
+export async function countActiveAdmins(db: Db): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(employees)
+    .where(and(eq(employees.role, 'admin'), eq(employees.isActive, true)))
+  return row?.count ?? 0
+}
+
+export async function updateEmployee(
+  db: Db,
+  id: string,
+  changes: { name?: string; role?: EmployeeRole; isActive?: boolean; revokeTokens?: boolean },
+): Promise<Employee | undefined> {
+  const { revokeTokens, ...fields } = changes
+  const [row] = await db
+    .update(employees)
+    .set({
+      ...fields,
+      ...(revokeTokens ? { tokenVersion: sql`${employees.tokenVersion} + 1` } : {}),
+      updatedAt: sql`now()`,
+    })
     .where(eq(employees.id, id))
     .returning(publicColumns)
   return row

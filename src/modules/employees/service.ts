@@ -1,6 +1,19 @@
 import type { Db } from '../../db/client.js'
+import type { EmployeeRole } from '../../db/schema/index.js'
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js'
 import { hashPassword } from '../auth/passwords.js'
-import { findEmployeeWithHashByEmail, insertEmployee } from './repository.js'
+import { releaseOpenLeadsOf } from '../enquiries/repository.js'
+import {
+  countActiveAdmins,
+  countEnquiriesByStatusOf,
+  type Employee,
+  findEmployeeById,
+  findEmployeeWithHashByEmail,
+  insertEmployee,
+  lockAdminChanges,
+  replacePassword,
+  updateEmployee,
+} from './repository.js'
 
 /**
  * Creates the admin named by ADMIN_* unless an employee already has that email. Never overwrites:
@@ -19,4 +32,85 @@ export async function ensureBootstrapAdmin(
     role: 'admin',
   })
   return created !== undefined
+}
+
+export interface EmployeeChanges {
+  name?: string
+  role?: EmployeeRole
+  isActive?: boolean
+}
+
+/**
+ * An admin edits an employee. Deactivating logs them out everywhere and returns their open leads
+ * to the pool in the same transaction; nobody may deactivate or demote themselves, and the last
+ * active admin always stays.
+ */
+export async function updateEmployeeAsAdmin(
+  db: Db,
+  id: string,
+  changes: EmployeeChanges,
+  actor: Pick<Employee, 'id'>,
+): Promise<Employee> {
+  return db.transaction(async (tx) => {
+    const target = await findEmployeeById(tx, id)
+    if (!target) throw new NotFoundError('Employee not found')
+    const demoting = changes.role === 'counselor' && target.role === 'admin'
+    const deactivating = changes.isActive === false && target.isActive
+    if (id === actor.id && (demoting || deactivating)) {
+      throw new ConflictError('You cannot deactivate or demote yourself')
+    }
+    if (target.role === 'admin' && target.isActive && (demoting || deactivating)) {
+      await lockAdminChanges(tx)
+      if ((await countActiveAdmins(tx)) <= 1) {
+        throw new ConflictError('The last active admin cannot be deactivated or demoted')
+      }
+    }
+    const updated = await updateEmployee(tx, id, { ...changes, revokeTokens: deactivating })
+    if (!updated) throw new NotFoundError('Employee not found')
+    if (deactivating) {
+      const previousOwner = { _id: target.id, name: target.name, email: target.email }
+      await releaseOpenLeadsOf(tx, id, actor.id, previousOwner)
+    }
+    return updated
+  })
+}
+
+export async function getEmployeeWithCounts(db: Db, id: string) {
+  const employee = await findEmployeeById(db, id)
+  if (!employee) throw new NotFoundError('Employee not found')
+  const counts = await countEnquiriesByStatusOf(db, id)
+  const enquiryCounts = {
+    claimed: counts.claimed ?? 0,
+    contacted: counts.contacted ?? 0,
+    converted: counts.converted ?? 0,
+    lost: counts.lost ?? 0,
+  }
+  return { employee, enquiryCounts }
+}
+
+/**
+ * For `npm run create-admin`: creates the admin, or promotes and reactivates the employee who has
+ * that email (replacing the password only when one is given).
+ */
+export async function createOrPromoteAdmin(
+  db: Db,
+  input: { email: string; name: string; password: string | undefined },
+): Promise<{ employee: Employee; created: boolean }> {
+  const email = input.email.trim().toLowerCase()
+  const existing = await findEmployeeWithHashByEmail(db, email)
+  if (existing) {
+    const promoted = await updateEmployee(db, existing.id, { role: 'admin', isActive: true })
+    if (input.password) await replacePassword(db, existing.id, await hashPassword(input.password))
+    if (!promoted) throw new NotFoundError('Employee not found')
+    return { employee: promoted, created: false }
+  }
+  if (!input.password) throw new ValidationError('A password is needed to create a new admin')
+  const created = await insertEmployee(db, {
+    name: input.name.trim(),
+    email,
+    passwordHash: await hashPassword(input.password),
+    role: 'admin',
+  })
+  if (!created) return createOrPromoteAdmin(db, input) // registered meanwhile: promote instead
+  return { employee: created, created: true }
 }

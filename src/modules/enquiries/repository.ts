@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
 import {
@@ -64,11 +64,15 @@ export interface NewEnquiry {
 
 export interface EnquiryFilter {
   status?: EnquiryStatus
+  /** An employee id, or 'none' for enquiries nobody holds. */
   claimedBy?: string
   priority?: EnquiryPriority
   source?: EnquirySource
   courseInterest?: string
   q?: string
+  /** createdAt bounds: from inclusive, to exclusive. */
+  from?: Date
+  to?: Date
 }
 
 export type EnquiryOrder = 'newest' | 'oldest' | 'priority' | 'recentlyClaimed'
@@ -153,14 +157,40 @@ export async function recordActivity(
   await db.insert(activity).values({ ...entry, details: entry.details ?? {} })
 }
 
-/** Claims the enquiry for the employee only if it is still unclaimed: one statement, so one winner. */
+/** The employee, if active, with their row share-locked so a deactivation waits for this transaction. */
+const activeEmployeeLocked = (employeeId: string) =>
+  sql`EXISTS (SELECT 1 FROM ${employees} WHERE ${employees.id} = ${employeeId} AND ${employees.isActive} FOR SHARE)`
+
+/**
+ * Claims the enquiry for the employee only if it is still unclaimed (and the employee still
+ * active): one statement, so of simultaneous claims exactly one wins.
+ */
 export async function claimIfUnclaimed(db: Db, id: string, employeeId: string): Promise<boolean> {
   const rows = await db
     .update(enquiries)
     .set({ status: 'claimed', claimedBy: employeeId, claimedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(eq(enquiries.id, id), eq(enquiries.status, 'unclaimed')))
+    .where(
+      and(
+        eq(enquiries.id, id),
+        eq(enquiries.status, 'unclaimed'),
+        activeEmployeeLocked(employeeId),
+      ),
+    )
     .returning({ id: enquiries.id })
   return rows.length === 1
+}
+
+/** The employee if active, share-locked until the transaction ends (see claimIfUnclaimed). */
+export async function findActiveEmployeeForUpdate(
+  db: Db,
+  employeeId: string,
+): Promise<EmployeeRef | undefined> {
+  const [row] = await db
+    .select({ _id: employees.id, name: employees.name, email: employees.email })
+    .from(employees)
+    .where(and(eq(employees.id, employeeId), eq(employees.isActive, true)))
+    .for('share')
+  return row
 }
 
 export interface EnquiryState {
@@ -251,11 +281,16 @@ export async function findActivity(db: Db, enquiryId: string): Promise<ActivityR
 /** `%`, `_` and `\` in a search are literal characters, not LIKE wildcards. */
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`
 
-function whereOf(filter: EnquiryFilter): SQL | undefined {
-  const { status, claimedBy, priority, source, courseInterest, q } = filter
+export function whereOf(filter: EnquiryFilter): SQL | undefined {
+  const { status, claimedBy, priority, source, courseInterest, q, from, to } = filter
   return and(
     status !== undefined ? eq(enquiries.status, status) : undefined,
-    claimedBy !== undefined ? eq(enquiries.claimedBy, claimedBy) : undefined,
+    claimedBy === 'none' ? isNull(enquiries.claimedBy) : undefined,
+    claimedBy !== undefined && claimedBy !== 'none'
+      ? eq(enquiries.claimedBy, claimedBy)
+      : undefined,
+    from !== undefined ? gte(enquiries.createdAt, from) : undefined,
+    to !== undefined ? lt(enquiries.createdAt, to) : undefined,
     priority !== undefined ? eq(enquiries.priority, priority) : undefined,
     source !== undefined ? eq(enquiries.source, source) : undefined,
     courseInterest !== undefined ? eq(enquiries.courseInterest, courseInterest) : undefined,
@@ -293,4 +328,69 @@ export async function listEnquiries(
     db.select({ total: sql<number>`count(*)::int` }).from(enquiries).where(where),
   ])
   return { rows, total: counted?.total ?? 0 }
+}
+
+/**
+ * Gives every open lead of the employee back to the pool, each with a `released` entry; for the
+ * transaction that deactivates them.
+ */
+export async function releaseOpenLeadsOf(
+  db: Db,
+  employeeId: string,
+  actorId: string,
+  previousOwner: EmployeeRef,
+): Promise<number> {
+  const released = await db
+    .update(enquiries)
+    .set({ status: 'unclaimed', claimedBy: null, claimedAt: null, updatedAt: sql`now()` })
+    .where(
+      and(eq(enquiries.claimedBy, employeeId), inArray(enquiries.status, ['claimed', 'contacted'])),
+    )
+    .returning({ id: enquiries.id })
+  if (released.length > 0) {
+    await db.insert(activity).values(
+      released.map(({ id }) => ({
+        enquiryId: id,
+        type: 'released' as const,
+        actorId,
+        details: { previousOwner, reason: 'owner deactivated' },
+      })),
+    )
+  }
+  return released.length
+}
+
+/** Hands an open lead to an employee (from the pool or from another owner). */
+export async function assignTo(db: Db, id: string, employeeId: string): Promise<void> {
+  await db
+    .update(enquiries)
+    .set({
+      claimedBy: employeeId,
+      claimedAt: sql`now()`,
+      status: sql`CASE WHEN ${enquiries.status} = 'unclaimed' THEN 'claimed'::enquiry_status ELSE ${enquiries.status} END`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(enquiries.id, id))
+}
+
+/** Export rows: enquiries in creation order, fetched in batches after a keyset cursor. */
+export async function listEnquiriesAfter(
+  db: Db,
+  filter: EnquiryFilter,
+  after: { createdAt: Date; id: string } | undefined,
+  limit: number,
+): Promise<EnquiryRecord[]> {
+  const cursor = after
+    ? or(
+        gt(enquiries.createdAt, after.createdAt),
+        and(eq(enquiries.createdAt, after.createdAt), gt(enquiries.id, after.id)),
+      )
+    : undefined
+  return db
+    .select(enquiryColumns)
+    .from(enquiries)
+    .leftJoin(owner, eq(owner.id, enquiries.claimedBy))
+    .where(and(whereOf(filter), cursor))
+    .orderBy(asc(enquiries.createdAt), asc(enquiries.id))
+    .limit(limit)
 }

@@ -1,12 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import type { Config } from '../../config.js'
 import { currentEmployee } from '../../plugins/auth.js'
 import { byIp } from '../../plugins/security.js'
 import { IdParams, responses } from '../../schemas.js'
+import { enquiriesCsv } from './export.js'
 import {
   AddNoteBody,
+  AdminListQuery,
+  AssignBody,
   EnquiryDetailResponse,
   EnquiryResponse,
+  ExportQuery,
   ListResponse,
   MyEnquiriesQuery,
   PoolQuery,
@@ -16,17 +21,20 @@ import {
 } from './schemas.js'
 import {
   addNote,
+  assignEnquiry,
   changeStatus,
   claimEnquiry,
   getEnquiryDetail,
   listEnquiryPage,
   releaseEnquiry,
   submitEnquiry,
+  toEnquiryFilter,
 } from './service.js'
 import { toEnquiryDetailView, toEnquiryView, toListResponse } from './views.js'
 
 const bearer = [{ bearerAuth: [] }]
 const tags = ['enquiries']
+const adminTags = ['enquiries (admin)']
 
 const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
   app.post(
@@ -61,7 +69,7 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
   app.get(
     '/unclaimed',
     {
-      preHandler: app.authenticate,
+      preValidation: app.authenticate,
       schema: {
         tags,
         summary: 'The shared pool: unclaimed enquiries',
@@ -83,7 +91,7 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
   app.get(
     '/my-enquiries',
     {
-      preHandler: app.authenticate,
+      preValidation: app.authenticate,
       schema: {
         tags,
         summary: "The caller's claimed enquiries, most recently claimed first",
@@ -101,9 +109,78 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
   )
 
   app.get(
+    '/',
+    {
+      preValidation: app.requireAdmin,
+      schema: {
+        tags: adminTags,
+        summary: 'Every enquiry, filtered (admin)',
+        security: bearer,
+        querystring: AdminListQuery,
+        response: responses({ 200: ListResponse }, [400, 401, 403]),
+      },
+    },
+    async (request) => {
+      const { page, limit, sort, ...filter } = request.query
+      const result = await listEnquiryPage(app.db, toEnquiryFilter(filter), sort, { page, limit })
+      return toListResponse(result, { page, limit })
+    },
+  )
+
+  app.get(
+    '/export',
+    {
+      preValidation: app.requireAdmin,
+      schema: {
+        tags: adminTags,
+        summary: 'Every matching enquiry as CSV (admin)',
+        description:
+          'RFC 4180, UTF-8, with a header row; same filters as the admin list. Cells starting with =, +, -, @, tab or carriage return get a leading single quote.',
+        security: bearer,
+        querystring: ExportQuery,
+        produces: ['text/csv'],
+        response: responses({ 200: Type.String({ description: 'text/csv' }) }, [400, 401, 403]),
+      },
+    },
+    async (request, reply) => {
+      const { format: _csv, ...filter } = request.query
+      const day = new Date().toISOString().slice(0, 10)
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="enquiries-${day}.csv"`)
+        .send(enquiriesCsv(app.db, toEnquiryFilter(filter)))
+    },
+  )
+
+  app.post(
+    '/:id/assign',
+    {
+      preValidation: app.requireAdmin,
+      schema: {
+        tags: adminTags,
+        summary: 'Give an enquiry to an employee, from the pool or from another owner (admin)',
+        security: bearer,
+        params: IdParams,
+        body: AssignBody,
+        response: responses({ 200: EnquiryResponse }, [400, 401, 403, 404, 409]),
+      },
+    },
+    async (request) => {
+      const { id } = request.params
+      const enquiry = await assignEnquiry(
+        app.db,
+        id,
+        request.body.employeeId,
+        currentEmployee(request),
+      )
+      return { success: true as const, message: 'Enquiry assigned', data: toEnquiryView(enquiry) }
+    },
+  )
+
+  app.get(
     '/:id',
     {
-      preHandler: app.authenticate,
+      preValidation: app.authenticate,
       schema: {
         tags,
         summary: 'One enquiry with its notes and activity history',
@@ -121,7 +198,7 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
   app.post(
     '/:id/claim',
     {
-      preHandler: app.authenticate,
+      preValidation: app.authenticate,
       schema: {
         tags,
         summary: 'Claim an unclaimed enquiry (exactly one of simultaneous claims wins)',
@@ -143,7 +220,7 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
   app.put(
     '/:id/status',
     {
-      preHandler: app.authenticate,
+      preValidation: app.authenticate,
       schema: {
         tags,
         summary: 'Move an enquiry to contacted, converted or lost',
@@ -171,7 +248,7 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
   app.post(
     '/:id/notes',
     {
-      preHandler: app.authenticate,
+      preValidation: app.authenticate,
       schema: {
         tags,
         summary: 'Add a note to an enquiry',
@@ -197,7 +274,7 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
   app.post(
     '/:id/release',
     {
-      preHandler: app.authenticate,
+      preValidation: app.authenticate,
       schema: {
         tags,
         summary: 'Give a claimed enquiry back to the pool',

@@ -97,6 +97,7 @@ export const ActivityView = Type.Object({
   noteId: Type.Optional(Type.String()),
   employee: Type.Optional(EmployeeRef),
   previousOwner: Type.Optional(Nullable(EmployeeRef)),
+  reason: Type.Optional(Type.String()),
 })
 
 export const EnquiryDetailView = Type.Object({
@@ -155,5 +156,50 @@ export const UpdateStatusBody = Type.Object(
 
 export const AddNoteBody = Type.Object(
   { text: Type.String({ minLength: 1, maxLength: 2000, transform: ['trim'] }) },
+  { additionalProperties: false },
+)
+
+const IsoDate = Type.String({
+  format: 'date-time',
+  description: 'ISO 8601 date-time, e.g. 2024-11-03T00:00:00Z',
+})
+const IsoDateOrDay = Type.Union([
+  IsoDate,
+  Type.String({ format: 'date', description: 'YYYY-MM-DD' }),
+])
+
+/** Filters shared by the admin list, the CSV export and the reports. */
+export const AdminFilterFields = {
+  status: Type.Optional(Status),
+  claimedBy: Type.Optional(
+    Type.Union([ObjectIdString, Type.Literal('none')], {
+      description: 'an employee id, or none for unclaimed',
+    }),
+  ),
+  priority: Type.Optional(Priority),
+  source: Type.Optional(Source),
+  courseInterest: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  from: Type.Optional(IsoDateOrDay),
+  to: Type.Optional(IsoDateOrDay),
+}
+
+export const AdminListQuery = Type.Object(
+  {
+    page: Page,
+    limit: Limit,
+    ...AdminFilterFields,
+    sort: Type.Enum(['newest', 'oldest', 'priority'], { default: 'newest' }),
+  },
+  { additionalProperties: false },
+)
+
+export const ExportQuery = Type.Object(
+  { format: Type.Enum(['csv'], { default: 'csv' }), ...AdminFilterFields },
+  { additionalProperties: false },
+)
+
+export const AssignBody = Type.Object(
+  { employeeId: ObjectIdString },
   { additionalProperties: false },
 )

@@ -1,15 +1,17 @@
 import type { Db } from '../../db/client.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import type { EnquiryStatus } from '../../db/schema/index.js'
-import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js'
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js'
 import type { Employee } from '../employees/repository.js'
 import {
   absorbResubmission,
+  assignTo,
   claimIfUnclaimed,
   type EnquiryFilter,
   type EnquiryOrder,
   type EnquiryRecord,
   type EnquiryState,
+  findActiveEmployeeForUpdate,
   findActivity,
   findEmployeeRef,
   findEnquiry,
@@ -67,6 +69,26 @@ export async function submitEnquiry(
     if (outcome) return outcome
   }
   throw new ConflictError('The enquiry could not be saved, please submit it again')
+}
+
+/** Admin filters as they arrive: dates as text. A bare `to` date includes that whole day. */
+export interface AdminFilterInput extends Omit<EnquiryFilter, 'from' | 'to'> {
+  from?: string
+  to?: string
+}
+
+const DAY_MS = 86_400_000
+const isBareDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value)
+
+export function toEnquiryFilter(input: AdminFilterInput): EnquiryFilter {
+  const { from, to, ...rest } = input
+  return {
+    ...rest,
+    ...(from !== undefined ? { from: new Date(from) } : {}),
+    ...(to !== undefined
+      ? { to: new Date(new Date(to).getTime() + (isBareDate(to) ? DAY_MS : 0)) }
+      : {}),
+  }
 }
 
 export interface Paging {
@@ -182,6 +204,42 @@ export async function addNote(db: Db, id: string, text: string, actor: Actor) {
     })
   })
   return getEnquiryDetail(db, id, actor)
+}
+
+/**
+ * An admin hands a lead to an active employee, from the pool or from its current owner. Both the
+ * enquiry and the employee stay locked until the change and its entry are written.
+ */
+export async function assignEnquiry(
+  db: Db,
+  id: string,
+  employeeId: string,
+  actor: Actor,
+): Promise<EnquiryRecord> {
+  await db.transaction(async (tx) => {
+    // Employee first, then enquiry: the same order a deactivation takes its locks in.
+    const employee = await findActiveEmployeeForUpdate(tx, employeeId)
+    const state = await lockEnquiry(tx, id)
+    if (isClosed(state.status))
+      throw new ConflictError(`Enquiry is ${state.status} and cannot be assigned`)
+    if (!employee) {
+      throw new ValidationError('The employee to assign must exist and be active', [
+        { field: 'employeeId', message: 'must be an active employee' },
+      ])
+    }
+    if (state.claimedBy === employeeId) return // already theirs: nothing changes
+    const previousOwner = state.claimedBy
+      ? ((await findEmployeeRef(tx, state.claimedBy)) ?? null)
+      : null
+    await assignTo(tx, id, employeeId)
+    await recordActivity(tx, {
+      enquiryId: id,
+      type: 'assigned',
+      actorId: actor.id,
+      details: { employee, previousOwner },
+    })
+  })
+  return requireEnquiry(db, id)
 }
 
 /** Gives an open lead back to the pool. */

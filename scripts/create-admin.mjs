@@ -1,0 +1,4 @@
+// `npm run create-admin -- --email … --name … [--password …]`
+import { runCompiled } from './build-if-needed.mjs'
+
+await runCompiled('cli/create-admin.js')

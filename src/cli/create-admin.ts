@@ -1,0 +1,50 @@
+import { parseArgs } from 'node:util'
+import { read } from 'read'
+import { ConfigError, loadConfig } from '../config.js'
+import { openDatabase } from '../db/client.js'
+import { AppError } from '../errors.js'
+import { createOrPromoteAdmin } from '../modules/employees/service.js'
+
+const USAGE = 'Usage: npm run create-admin -- --email EMAIL --name NAME [--password PASSWORD]'
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
+  })
+  const email = values.email?.trim()
+  if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    throw new AppError(400, `A valid --email is required. ${USAGE}`)
+  const name = values.name?.trim() || 'Administrator'
+  if (name.length < 2 || name.length > 100)
+    throw new AppError(400, '--name must be 2 to 100 characters')
+
+  let password = values.password
+  if (password === undefined && process.stdin.isTTY) {
+    password = String(
+      await read({
+        prompt: 'Password (empty keeps the current one): ',
+        silent: true,
+        replace: '*',
+      }),
+    )
+    if (password === '') password = undefined
+  }
+  if (password !== undefined && (password.length < 8 || password.length > 128)) {
+    throw new AppError(400, 'The password must be 8 to 128 characters')
+  }
+
+  const config = loadConfig()
+  const database = await openDatabase(config.database)
+  try {
+    await database.migrate()
+    const { employee, created } = await createOrPromoteAdmin(database.db, { email, name, password })
+    console.log(`${created ? 'Created' : 'Promoted'} admin ${employee.email} (${employee.id})`)
+  } finally {
+    await database.close()
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof AppError || error instanceof ConfigError ? error.message : error)
+  process.exit(1)
+})

@@ -1,0 +1,68 @@
+import { Type } from 'typebox'
+import { DateTime, Limit, ObjectIdString, Page } from '../../schemas.js'
+import { Role } from '../auth/schemas.js'
+
+export const EmployeeListQuery = Type.Object(
+  {
+    page: Page,
+    limit: Limit,
+    role: Type.Optional(Role),
+    isActive: Type.Optional(Type.Boolean()),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  },
+  { additionalProperties: false },
+)
+
+const EmployeeFields = {
+  _id: ObjectIdString,
+  name: Type.String(),
+  email: Type.String(),
+  role: Role,
+  isActive: Type.Boolean(),
+  lastLogin: Type.Union([DateTime, Type.Null()]),
+  createdAt: DateTime,
+}
+
+export const EmployeeView = Type.Object(EmployeeFields)
+
+export const EmployeeListResponse = Type.Object({
+  success: Type.Literal(true),
+  count: Type.Integer(),
+  total: Type.Integer(),
+  page: Type.Integer(),
+  pages: Type.Integer(),
+  data: Type.Array(
+    Type.Object({
+      ...EmployeeFields,
+      openLeads: Type.Integer({ description: 'enquiries they hold that are claimed or contacted' }),
+    }),
+  ),
+})
+
+export const EmployeeDetailResponse = Type.Object({
+  success: Type.Literal(true),
+  data: Type.Object({
+    ...EmployeeFields,
+    enquiryCounts: Type.Object({
+      claimed: Type.Integer(),
+      contacted: Type.Integer(),
+      converted: Type.Integer(),
+      lost: Type.Integer(),
+    }),
+  }),
+})
+
+export const UpdateEmployeeBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 2, maxLength: 100, transform: ['trim'] })),
+    role: Type.Optional(Role),
+    isActive: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+
+export const UpdateEmployeeResponse = Type.Object({
+  success: Type.Literal(true),
+  message: Type.String(),
+  data: EmployeeView,
+})

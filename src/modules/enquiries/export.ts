@@ -1,0 +1,73 @@
+import { Readable } from 'node:stream'
+import { stringify } from 'csv-stringify'
+import type { Db } from '../../db/client.js'
+import { type EnquiryFilter, listEnquiriesAfter } from './repository.js'
+
+const BATCH_SIZE = 1000
+
+const COLUMNS = [
+  'id',
+  'name',
+  'email',
+  'phone',
+  'courseInterest',
+  'message',
+  'status',
+  'source',
+  'priority',
+  'claimedById',
+  'claimedByName',
+  'claimedByEmail',
+  'claimedAt',
+  'createdAt',
+  'updatedAt',
+] as const
+
+/**
+ * Spreadsheets run a cell that starts with =, +, -, @, tab or carriage return as a formula; a
+ * leading single quote makes it plain text (the OWASP CSV injection advice).
+ */
+export function neutralizeFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+}
+
+async function* exportRows(db: Db, filter: EnquiryFilter) {
+  let after: { createdAt: Date; id: string } | undefined
+  for (;;) {
+    const batch = await listEnquiriesAfter(db, filter, after, BATCH_SIZE)
+    for (const enquiry of batch) {
+      yield [
+        enquiry._id,
+        enquiry.name,
+        enquiry.email,
+        enquiry.phone,
+        enquiry.courseInterest,
+        enquiry.message ?? '',
+        enquiry.status,
+        enquiry.source,
+        enquiry.priority,
+        enquiry.claimedBy?._id ?? '',
+        enquiry.claimedBy?.name ?? '',
+        enquiry.claimedBy?.email ?? '',
+        enquiry.claimedAt?.toISOString() ?? '',
+        enquiry.createdAt.toISOString(),
+        enquiry.updatedAt.toISOString(),
+      ].map(neutralizeFormula)
+    }
+    const last = batch.at(-1)
+    if (!last || batch.length < BATCH_SIZE) return
+    after = { createdAt: last.createdAt, id: last._id }
+  }
+}
+
+/**
+ * Every matching enquiry as RFC 4180 CSV (csv-stringify does the quoting), oldest first, read in
+ * keyset batches so memory stays flat however many rows there are.
+ */
+export function enquiriesCsv(db: Db, filter: EnquiryFilter): Readable {
+  // Rows are pulled from the database only as fast as the client reads them.
+  const rows = Readable.from(exportRows(db, filter))
+  const csv = stringify({ header: true, columns: [...COLUMNS], record_delimiter: 'windows' })
+  rows.on('error', (error) => csv.destroy(error))
+  return rows.pipe(csv)
+}

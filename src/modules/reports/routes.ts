@@ -1,0 +1,99 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { enquiryPriorities, enquirySources, enquiryStatuses } from '../../db/schema/index.js'
+import { DateTime, ObjectIdString, responses } from '../../schemas.js'
+import { AdminFilterFields } from '../enquiries/schemas.js'
+import { toEnquiryFilter } from '../enquiries/service.js'
+import { summarize, unprefix } from './repository.js'
+
+const countsOf = (values: readonly string[]) =>
+  Type.Object(Object.fromEntries(values.map((value) => [value, Type.Integer()])))
+
+const StatsQuery = Type.Object(
+  { from: AdminFilterFields.from, to: AdminFilterFields.to },
+  { additionalProperties: false },
+)
+
+const StatsResponse = Type.Object({
+  success: Type.Literal(true),
+  data: Type.Object({
+    byStatus: countsOf(enquiryStatuses),
+    bySource: countsOf(enquirySources),
+    byPriority: countsOf(enquiryPriorities),
+    byCourse: Type.Array(Type.Object({ courseInterest: Type.String(), count: Type.Integer() })),
+    counselors: Type.Array(
+      Type.Object({
+        _id: ObjectIdString,
+        name: Type.String(),
+        claimed: Type.Integer(),
+        contacted: Type.Integer(),
+        converted: Type.Integer(),
+        lost: Type.Integer(),
+        conversionRate: Type.Number({ description: 'converted ÷ every lead they hold, 0–1' }),
+      }),
+    ),
+    funnel: Type.Object({
+      submitted: Type.Integer(),
+      claimed: Type.Integer({
+        description: 'taken by someone at least once and not back in the pool',
+      }),
+      contacted: Type.Integer({
+        description: 'reached contacted (including those converted or lost after)',
+      }),
+      converted: Type.Integer(),
+    }),
+    timeToClaim: Type.Object({
+      medianSeconds: Type.Union([Type.Number(), Type.Null()]),
+      p90Seconds: Type.Union([Type.Number(), Type.Null()]),
+    }),
+    oldestUnclaimedAt: Type.Union([DateTime, Type.Null()]),
+  }),
+})
+
+const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/stats',
+    {
+      preValidation: app.requireAdmin,
+      schema: {
+        tags: ['reports (admin)'],
+        summary: 'Pipeline figures for enquiries created in [from, to]',
+        security: [{ bearerAuth: [] }],
+        querystring: StatsQuery,
+        response: responses({ 200: StatsResponse }, [400, 401, 403]),
+      },
+    },
+    async (request) => {
+      const { totals, byCourse, counselors } = await summarize(
+        app.db,
+        toEnquiryFilter(request.query),
+      )
+      const row: Record<string, unknown> = totals ?? {}
+      const byStatus = unprefix(row, 'status_', enquiryStatuses)
+      const oldest = totals?.oldestUnclaimedAt
+      return {
+        success: true as const,
+        data: {
+          byStatus,
+          bySource: unprefix(row, 'source_', enquirySources),
+          byPriority: unprefix(row, 'priority_', enquiryPriorities),
+          byCourse,
+          counselors,
+          funnel: {
+            submitted: totals?.submitted ?? 0,
+            claimed: totals?.taken ?? 0,
+            contacted: totals?.contacted ?? 0,
+            converted: byStatus.converted,
+          },
+          timeToClaim: {
+            medianSeconds: totals?.medianSeconds ?? null,
+            p90Seconds: totals?.p90Seconds ?? null,
+          },
+          oldestUnclaimedAt: oldest ? new Date(oldest).toISOString() : null,
+        },
+      }
+    },
+  )
+}
+
+export default reportRoutes

@@ -51,6 +51,9 @@ export async function updateEmployeeAsAdmin(
   changes: EmployeeChanges,
   actor: Pick<Employee, 'id'>,
 ): Promise<Employee> {
+  if (changes.name === undefined && changes.role === undefined && changes.isActive === undefined) {
+    throw new ValidationError('Nothing to change: send name, role or isActive')
+  }
   return db.transaction(async (tx) => {
     const target = await findEmployeeById(tx, id)
     if (!target) throw new NotFoundError('Employee not found')

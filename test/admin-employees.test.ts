@@ -8,7 +8,14 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
 import { openDatabase } from '../src/db/client.js'
 import { employees, enquiries } from '../src/db/schema/index.js'
-import { buildTestApp, call, createEmployee, type TestEmployee, testConfig, uniqueEmail } from './support/app.js'
+import {
+  buildTestApp,
+  call,
+  createEmployee,
+  type TestEmployee,
+  testConfig,
+  uniqueEmail,
+} from './support/app.js'
 import { createPostgresDatabase, TEST_DATABASE_URL } from './support/database.js'
 import { claim, detail, list, submitEnquiry } from './support/enquiries.js'
 import { runScript } from './support/server.js'
@@ -28,7 +35,12 @@ describe('GET /api/employees', () => {
       const id = await submitEnquiry(app)
       await claim(app, id, busy.token)
       if (status !== 'claimed') {
-        await call(app, { method: 'PUT', url: `/api/enquiries/${id}/status`, token: busy.token, payload: { status } })
+        await call(app, {
+          method: 'PUT',
+          url: `/api/enquiries/${id}/status`,
+          token: busy.token,
+          payload: { status },
+        })
       }
     }
     const { status, body } = await list(app, '/api/employees?limit=100', admin.token)
@@ -37,7 +49,16 @@ describe('GET /api/employees', () => {
     assert.equal(body.count, body.data.length)
     assert.equal(body.total, body.data.length)
     const row = body.data.find((e) => e._id === busy.id)
-    assert.deepEqual(Object.keys(row ?? {}).sort(), ['_id', 'createdAt', 'email', 'isActive', 'lastLogin', 'name', 'openLeads', 'role'])
+    assert.deepEqual(Object.keys(row ?? {}).sort(), [
+      '_id',
+      'createdAt',
+      'email',
+      'isActive',
+      'lastLogin',
+      'name',
+      'openLeads',
+      'role',
+    ])
     assert.equal(row?.openLeads, 2, 'claimed + contacted')
     assert.ok(!JSON.stringify(body).includes('argon2'))
   })
@@ -47,8 +68,16 @@ describe('GET /api/employees', () => {
     const inactive = await createEmployee(app, { name: `${marker} Gone` })
     await app.db.update(employees).set({ isActive: false }).where(eq(employees.id, inactive.id))
     await createEmployee(app, { name: `${marker} Here` })
-    assert.deepEqual((await list(app, `/api/employees?q=${marker}&isActive=false`, admin.token)).body.data.map((e) => e._id), [inactive.id])
-    assert.equal((await list(app, `/api/employees?q=${marker.toLowerCase()}`, admin.token)).body.total, 2)
+    assert.deepEqual(
+      (await list(app, `/api/employees?q=${marker}&isActive=false`, admin.token)).body.data.map(
+        (e) => e._id,
+      ),
+      [inactive.id],
+    )
+    assert.equal(
+      (await list(app, `/api/employees?q=${marker.toLowerCase()}`, admin.token)).body.total,
+      2,
+    )
     const admins = await list(app, '/api/employees?role=admin', admin.token)
     assert.ok(admins.body.data.every((e) => e.role === 'admin'))
     assert.equal((await list(app, '/api/employees?role=boss', admin.token)).status, 400)
@@ -69,16 +98,46 @@ describe('GET /api/employees/:id', () => {
     const counselor = await createEmployee(app, { name: 'Counted' })
     const lost = await submitEnquiry(app)
     await claim(app, lost, counselor.token)
-    await call(app, { method: 'PUT', url: `/api/enquiries/${lost}/status`, token: counselor.token, payload: { status: 'lost' } })
+    await call(app, {
+      method: 'PUT',
+      url: `/api/enquiries/${lost}/status`,
+      token: counselor.token,
+      payload: { status: 'lost' },
+    })
     await claim(app, await submitEnquiry(app), counselor.token)
-    const { status, body } = await call(app, { method: 'GET', url: `/api/employees/${counselor.id}`, token: admin.token })
+    const { status, body } = await call(app, {
+      method: 'GET',
+      url: `/api/employees/${counselor.id}`,
+      token: admin.token,
+    })
     assert.equal(status, 200)
     const data = body.data as Record<string, unknown>
     assert.equal(data.name, 'Counted')
     assert.deepEqual(data.enquiryCounts, { claimed: 1, contacted: 0, converted: 0, lost: 1 })
-    assert.equal((await call(app, { method: 'GET', url: '/api/employees/aaaaaaaaaaaaaaaaaaaaaaaa', token: admin.token })).status, 404)
-    assert.equal((await call(app, { method: 'GET', url: '/api/employees/nope', token: admin.token })).status, 400)
-    assert.equal((await call(app, { method: 'GET', url: `/api/employees/${counselor.id}`, token: counselor.token })).status, 403)
+    assert.equal(
+      (
+        await call(app, {
+          method: 'GET',
+          url: '/api/employees/aaaaaaaaaaaaaaaaaaaaaaaa',
+          token: admin.token,
+        })
+      ).status,
+      404,
+    )
+    assert.equal(
+      (await call(app, { method: 'GET', url: '/api/employees/nope', token: admin.token })).status,
+      400,
+    )
+    assert.equal(
+      (
+        await call(app, {
+          method: 'GET',
+          url: `/api/employees/${counselor.id}`,
+          token: counselor.token,
+        })
+      ).status,
+      403,
+    )
   })
 })
 
@@ -103,7 +162,11 @@ describe('PATCH /api/employees/:id', () => {
       ['New Name', 'admin'],
     )
     const me = await call(app, { method: 'GET', url: '/api/auth/me', token: employee.token })
-    assert.equal((me.body.data as { employee: { role: string } }).employee.role, 'admin', 'takes effect at once')
+    assert.equal(
+      (me.body.data as { employee: { role: string } }).employee.role,
+      'admin',
+      'takes effect at once',
+    )
   })
 
   test('an empty or invalid change is a 400', async () => {
@@ -111,7 +174,11 @@ describe('PATCH /api/employees/:id', () => {
     assert.equal((await patch(employee.id, {})).status, 400)
     assert.equal((await patch(employee.id, { role: 'boss' })).status, 400)
     assert.equal((await patch(employee.id, { isActive: 'no' })).status, 400)
-    assert.equal((await patch(employee.id, { email: 'new@example.com' })).status, 400, 'only name, role and isActive')
+    assert.equal(
+      (await patch(employee.id, { email: 'new@example.com' })).status,
+      400,
+      'only name, role and isActive',
+    )
   })
 
   test('deactivating logs the employee out at once and returns their open leads to the pool', async () => {
@@ -120,31 +187,70 @@ describe('PATCH /api/employees/:id', () => {
     const contacted = await submitEnquiry(app)
     const converted = await submitEnquiry(app)
     for (const id of [claimed, contacted, converted]) await claim(app, id, leaving.token)
-    await call(app, { method: 'PUT', url: `/api/enquiries/${contacted}/status`, token: leaving.token, payload: { status: 'contacted' } })
-    await call(app, { method: 'PUT', url: `/api/enquiries/${converted}/status`, token: leaving.token, payload: { status: 'converted' } })
+    await call(app, {
+      method: 'PUT',
+      url: `/api/enquiries/${contacted}/status`,
+      token: leaving.token,
+      payload: { status: 'contacted' },
+    })
+    await call(app, {
+      method: 'PUT',
+      url: `/api/enquiries/${converted}/status`,
+      token: leaving.token,
+      payload: { status: 'converted' },
+    })
 
     const { status, body } = await patch(leaving.id, { isActive: false })
     assert.equal(status, 200)
     assert.equal((body.data as { isActive: boolean }).isActive, false)
-    assert.equal((await call(app, { method: 'GET', url: '/api/auth/me', token: leaving.token })).status, 401)
-    const login = await call(app, { method: 'POST', url: '/api/auth/login', payload: { email: leaving.email, password: leaving.password } })
+    assert.equal(
+      (await call(app, { method: 'GET', url: '/api/auth/me', token: leaving.token })).status,
+      401,
+    )
+    const login = await call(app, {
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: leaving.email, password: leaving.password },
+    })
     assert.equal(login.status, 403)
 
     for (const id of [claimed, contacted]) {
       const [row] = await app.db.select().from(enquiries).where(eq(enquiries.id, id))
       assert.deepEqual([row?.status, row?.claimedBy, row?.claimedAt], ['unclaimed', null, null])
-      const history = (await detail(app, id, admin.token)).body.data as { activity: Record<string, unknown>[] }
+      const history = (await detail(app, id, admin.token)).body.data as {
+        activity: Record<string, unknown>[]
+      }
       const released = history.activity.at(-1)
       assert.equal(released?.type, 'released')
-      assert.deepEqual(released?.previousOwner, { _id: leaving.id, name: 'Leaving Soon', email: leaving.email })
+      assert.deepEqual(released?.previousOwner, {
+        _id: leaving.id,
+        name: 'Leaving Soon',
+        email: leaving.email,
+      })
     }
     const [kept] = await app.db.select().from(enquiries).where(eq(enquiries.id, converted))
-    assert.deepEqual([kept?.status, kept?.claimedBy], ['converted', leaving.id], 'closed leads keep their owner')
+    assert.deepEqual(
+      [kept?.status, kept?.claimedBy],
+      ['converted', leaving.id],
+      'closed leads keep their owner',
+    )
 
     // Reactivated, the old tokens stay dead; a new login works.
     assert.equal((await patch(leaving.id, { isActive: true })).status, 200)
-    assert.equal((await call(app, { method: 'GET', url: '/api/auth/me', token: leaving.token })).status, 401)
-    assert.equal((await call(app, { method: 'POST', url: '/api/auth/login', payload: { email: leaving.email, password: leaving.password } })).status, 200)
+    assert.equal(
+      (await call(app, { method: 'GET', url: '/api/auth/me', token: leaving.token })).status,
+      401,
+    )
+    assert.equal(
+      (
+        await call(app, {
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { email: leaving.email, password: leaving.password },
+        })
+      ).status,
+      200,
+    )
   })
 
   test('an admin cannot deactivate or demote themselves (409)', async () => {
@@ -182,8 +288,18 @@ describe('the last active admin', () => {
     const a = await createEmployee(app, { role: 'admin' })
     const b = await createEmployee(app, { role: 'admin' })
     const results = await Promise.all([
-      call(app, { method: 'PATCH', url: `/api/employees/${b.id}`, token: a.token, payload: { role: 'counselor' } }),
-      call(app, { method: 'PATCH', url: `/api/employees/${a.id}`, token: b.token, payload: { role: 'counselor' } }),
+      call(app, {
+        method: 'PATCH',
+        url: `/api/employees/${b.id}`,
+        token: a.token,
+        payload: { role: 'counselor' },
+      }),
+      call(app, {
+        method: 'PATCH',
+        url: `/api/employees/${a.id}`,
+        token: b.token,
+        payload: { role: 'counselor' },
+      }),
     ])
     const [winner, loser] = results.map((r) => r.status).sort()
     assert.equal(winner, 200)
@@ -208,11 +324,23 @@ describe('npm run create-admin', () => {
       url = `pglite://${join(dir, 'crm')}`
     }
     const env = { DATABASE_URL: url, LOG_LEVEL: 'silent' }
-    const first = await runScript('create-admin.mjs', env, ['--email', 'Boss@Example.com', '--name', 'The Boss', '--password', 'boss-password'])
+    const first = await runScript('create-admin.mjs', env, [
+      '--email',
+      'Boss@Example.com',
+      '--name',
+      'The Boss',
+      '--password',
+      'boss-password',
+    ])
     assert.equal(first.code, 0, first.stderr)
     assert.match(first.stdout, /^Created admin boss@example\.com \([0-9a-f]{24}\)/)
 
-    const missing = await runScript('create-admin.mjs', env, ['--email', 'new@example.com', '--name', 'No Password'])
+    const missing = await runScript('create-admin.mjs', env, [
+      '--email',
+      'new@example.com',
+      '--name',
+      'No Password',
+    ])
     assert.notEqual(missing.code, 0)
     assert.match(missing.stderr, /password/i)
 
@@ -223,10 +351,19 @@ describe('npm run create-admin', () => {
     const counselorEmail = uniqueEmail('promote')
     {
       const app = await buildApp(testConfig(), { database: await openDatabase(target) })
-      await call(app, { method: 'POST', url: '/api/auth/register', payload: { name: 'Promote Me', email: counselorEmail, password: 'own-password' } })
+      await call(app, {
+        method: 'POST',
+        url: '/api/auth/register',
+        payload: { name: 'Promote Me', email: counselorEmail, password: 'own-password' },
+      })
       await app.close()
     }
-    const promoted = await runScript('create-admin.mjs', env, ['--email', counselorEmail, '--name', 'Promote Me'])
+    const promoted = await runScript('create-admin.mjs', env, [
+      '--email',
+      counselorEmail,
+      '--name',
+      'Promote Me',
+    ])
     assert.equal(promoted.code, 0, promoted.stderr)
     assert.match(promoted.stdout, /^Promoted admin/)
 
@@ -236,7 +373,11 @@ describe('npm run create-admin', () => {
       ['boss@example.com', 'boss-password'],
       [counselorEmail, 'own-password'],
     ] as const) {
-      const login = await call(app, { method: 'POST', url: '/api/auth/login', payload: { email, password } })
+      const login = await call(app, {
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email, password },
+      })
       assert.equal(login.status, 200)
       assert.equal((login.body.data as { employee: { role: string } }).employee.role, 'admin')
     }

@@ -21,7 +21,7 @@ interface Row {
   route: string
   /** Builds the request for one cell; `enquiry` is a fresh enquiry claimed by the owner. */
   request: (enquiry: string) => {
-    method: 'GET' | 'POST' | 'PUT'
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH'
     url: string
     payload?: Record<string, unknown>
   }
@@ -31,6 +31,9 @@ interface Row {
 }
 
 const ALL_401 = { anonymous: 401, deactivated: 401, expired: 401 }
+const ADMIN_ONLY = { ...ALL_401, owner: 403, otherCounselor: 403, admin: 200 }
+/** Ids the rows need, filled in before the suite runs. */
+const people = { ownerId: '' }
 
 // What the product intends, route by route: a counselor never reads or changes another
 // counselor's lead through any route; revoked and expired tokens get nowhere.
@@ -158,6 +161,50 @@ const matrix: Row[] = [
     request: (id) => ({ method: 'POST', url: `/api/enquiries/${id}/release` }),
     expected: { ...ALL_401, owner: 200, otherCounselor: 403, admin: 200 },
   },
+  {
+    route: 'GET /api/enquiries (admin list)',
+    request: () => ({ method: 'GET', url: '/api/enquiries' }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'GET /api/enquiries/export',
+    request: () => ({ method: 'GET', url: '/api/enquiries/export?format=csv' }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'POST /api/enquiries/:id/assign',
+    unclaimed: true,
+    request: (id) => ({
+      method: 'POST',
+      url: `/api/enquiries/${id}/assign`,
+      payload: { employeeId: people.ownerId },
+    }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'GET /api/stats',
+    request: () => ({ method: 'GET', url: '/api/stats' }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'GET /api/employees',
+    request: () => ({ method: 'GET', url: '/api/employees' }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'GET /api/employees/:id',
+    request: () => ({ method: 'GET', url: `/api/employees/${people.ownerId}` }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'PATCH /api/employees/:id',
+    request: () => ({
+      method: 'PATCH',
+      url: `/api/employees/${people.ownerId}`,
+      payload: { name: 'Renamed Owner' },
+    }),
+    expected: ADMIN_ONLY,
+  },
 ]
 
 describe('authorization matrix: every route × every kind of caller', () => {
@@ -181,6 +228,7 @@ describe('authorization matrix: every route × every kind of caller', () => {
       exp: now - 1,
     })
     ownerToken = owner.token
+    people.ownerId = owner.id
     tokens = {
       anonymous: undefined,
       owner: owner.token,

@@ -72,7 +72,7 @@ export async function createEmployee(
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
-/** app.inject with the body parsed as JSON. */
+/** app.inject with a JSON body parsed (other bodies: `{}`; the raw text is on `response`). */
 export async function call(
   app: FastifyInstance,
   options: InjectOptions & { token?: string },
@@ -82,6 +82,7 @@ export async function call(
     ...rest,
     headers: { ...headers, ...(token ? bearer(token) : {}) },
   })
-  const body = response.body ? (JSON.parse(response.body) as Record<string, unknown>) : {}
+  const isJson = String(response.headers['content-type'] ?? '').startsWith('application/json')
+  const body = isJson && response.body ? (JSON.parse(response.body) as Record<string, unknown>) : {}
   return { status: response.statusCode, body, response }
 }

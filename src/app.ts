@@ -1,13 +1,18 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { registerErrorHandling } from './errors.js'
+import { loggerOptions, requestIdOf } from './logger.js'
 import authRoutes from './modules/auth/routes.js'
 import employeeRoutes from './modules/employees/routes.js'
 import enquiryRoutes from './modules/enquiries/routes.js'
+import healthRoutes from './modules/health/routes.js'
 import reportRoutes from './modules/reports/routes.js'
 import authPlugin from './plugins/auth.js'
 import databasePlugin from './plugins/database.js'
+import docsPlugin from './plugins/docs.js'
+import metricsPlugin from './plugins/metrics.js'
 import redisPlugin from './plugins/redis.js'
 import securityPlugin from './plugins/security.js'
 import { bodyAjv, rejectNulCharacters, textAjv } from './validation.js'
@@ -15,7 +20,8 @@ import { bodyAjv, rejectNulCharacters, textAjv } from './validation.js'
 export interface BuildOptions {
   /** An already open database; by default config.database is opened. */
   database?: Database
-  logger?: FastifyServerOptions['logger']
+  /** Where log lines go (tests capture them); by default stdout. */
+  logDestination?: DestinationStream
 }
 
 /** The whole application; the server and the tests build the very same one. */
@@ -24,7 +30,8 @@ export async function buildApp(
   options: BuildOptions = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: loggerOptions(config, options.logDestination),
+    genReqId: requestIdOf,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
   })
@@ -34,6 +41,9 @@ export async function buildApp(
   )
   registerErrorHandling(app)
   app.addHook('preValidation', rejectNulCharacters)
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
   // The API speaks JSON only: anything else is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain')
 
@@ -41,7 +51,10 @@ export async function buildApp(
   await app.register(redisPlugin, { config })
   await app.register(authPlugin, { config })
   await app.register(securityPlugin, { config })
+  await app.register(metricsPlugin, { enabled: config.metricsEnabled })
+  await app.register(docsPlugin)
 
+  await app.register(healthRoutes)
   await app.register(authRoutes, { prefix: '/api/auth', config })
   await app.register(enquiryRoutes, { prefix: '/api/enquiries', config })
   await app.register(employeeRoutes, { prefix: '/api/employees' })

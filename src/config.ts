@@ -35,6 +35,9 @@ const EnvSchema = Type.Object({
   ENQUIRY_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 20 }),
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
   LOGIN_FAILURE_WINDOW_MS: Type.Integer({ minimum: 1000, default: 900_000 }),
+  METRICS_ENABLED: Type.Boolean({ default: true }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+  WEB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -66,6 +69,11 @@ export interface Config {
     enquiryMax: number
   }
   loginLockout: { maxFailures: number; windowMs: number }
+  metricsEnabled: boolean
+  /** How long in-flight requests may take to finish after SIGTERM/SIGINT. */
+  shutdownTimeoutMs: number
+  /** Worker processes (node:cluster); more than one needs a PostgreSQL DATABASE_URL. */
+  webConcurrency: number
 }
 
 export class ConfigError extends Error {
@@ -176,6 +184,12 @@ export function loadConfig(
     }
   }
 
+  if (env.WEB_CONCURRENCY > 1 && !env.DATABASE_URL.startsWith('postgres')) {
+    throw new ConfigError(
+      'Invalid configuration: WEB_CONCURRENCY above 1 needs DATABASE_URL on a PostgreSQL server (only one process may open the embedded database)',
+    )
+  }
+
   return {
     port: env.PORT,
     host: env.HOST,
@@ -208,5 +222,8 @@ export function loadConfig(
       enquiryMax: env.ENQUIRY_RATE_LIMIT_MAX,
     },
     loginLockout: { maxFailures: env.LOGIN_MAX_FAILURES, windowMs: env.LOGIN_FAILURE_WINDOW_MS },
+    metricsEnabled: env.METRICS_ENABLED,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    webConcurrency: env.WEB_CONCURRENCY,
   }
 }

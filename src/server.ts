@@ -1,22 +1,28 @@
+import cluster from 'node:cluster'
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { type Config, ConfigError, loadConfig } from './config.js'
+import { DatabaseInUseError } from './db/client.js'
 
-async function main(): Promise<void> {
-  const config = loadConfig()
+/** One server process: listen, and on SIGTERM/SIGINT finish in-flight requests, close, exit 0. */
+async function serve(config: Config): Promise<void> {
   const app = await buildApp(config)
   if (config.jwt.secretIsEphemeral) {
     app.log.warn('JWT_SECRET is not set: using a random secret, so tokens stop working on restart')
-  }
-  if (process.argv.includes('--migrate-only')) {
-    await app.close()
-    return
   }
 
   let closing = false
   const shutDown = (signal: NodeJS.Signals) => {
     if (closing) return
     closing = true
-    app.log.info({ signal }, 'shutting down')
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests')
+    const deadline = setTimeout(() => {
+      app.log.error(
+        { timeoutMs: config.shutdownTimeoutMs },
+        'requests still running at the shutdown deadline; exiting',
+      )
+      process.exit(1)
+    }, config.shutdownTimeoutMs)
+    deadline.unref()
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -31,8 +37,43 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host })
 }
 
+/** WEB_CONCURRENCY > 1: a primary that keeps that many workers running, all on one port. */
+function superviseWorkers(config: Config): void {
+  let stopping = false
+  for (let i = 0; i < config.webConcurrency; i++) cluster.fork()
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0)
+      return
+    }
+    console.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`)
+    cluster.fork()
+  })
+  const stop = (signal: NodeJS.Signals) => {
+    stopping = true
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal)
+  }
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig()
+  if (process.argv.includes('--migrate-only')) {
+    const app = await buildApp(config)
+    await app.close()
+    return
+  }
+  if (config.webConcurrency > 1 && cluster.isPrimary) {
+    superviseWorkers(config)
+    return
+  }
+  await serve(config)
+}
+
 main().catch((error: unknown) => {
-  // One clear line for configuration mistakes; the full error for anything else.
-  console.error(error instanceof ConfigError ? error.message : error)
+  // One clear line for mistakes an operator can fix; the full error for anything else.
+  const known = error instanceof ConfigError || error instanceof DatabaseInUseError
+  console.error(known ? error.message : error)
   process.exit(1)
 })

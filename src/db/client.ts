@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
@@ -62,10 +62,61 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
   }
 }
 
+export class DatabaseInUseError extends Error {
+  override name = 'DatabaseInUseError'
+}
+
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Only one process may open an embedded database directory: a second one would corrupt it. A pid
+ * file beside the directory says who holds it; one left by a process that died is taken over.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const lockPath = `${dataDir.replace(/\/+$/, '')}.pid`
+  const mine = String(process.pid)
+  try {
+    await writeFile(lockPath, mine, { flag: 'wx' })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    const holder = Number((await readFile(lockPath, 'utf8')).trim())
+    if (Number.isInteger(holder) && holder > 0 && isRunning(holder)) {
+      throw new DatabaseInUseError(
+        `The embedded database at ${dataDir} is already open in process ${holder}. Only one process may use it: stop that process, or set DATABASE_URL to a PostgreSQL server to run several instances.`,
+      )
+    }
+    await writeFile(lockPath, mine)
+  }
+  return async () => {
+    const holder = await readFile(lockPath, 'utf8').catch(() => '')
+    if (holder.trim() === mine) await unlink(lockPath).catch(() => {})
+  }
+}
+
 async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) await mkdir(dataDir, { recursive: true })
-  const client = await PGlite.create(dataDir)
-  return wrapPglite(client)
+  if (!dataDir) return wrapPglite(await PGlite.create())
+  await mkdir(dataDir, { recursive: true })
+  const unlock = await lockDataDir(dataDir)
+  try {
+    const database = wrapPglite(await PGlite.create(dataDir))
+    return {
+      ...database,
+      close: async () => {
+        await database.close()
+        await unlock()
+      },
+    }
+  } catch (error) {
+    await unlock()
+    throw error
+  }
 }
 
 // A PGlite instance is one connection, where an advisory lock cannot make two callers wait for

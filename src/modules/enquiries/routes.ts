@@ -56,7 +56,8 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
       },
     },
     async (request, reply) => {
-      const { id, submittedAt } = await submitEnquiry(app.db, request.body)
+      const { id, submittedAt, created } = await submitEnquiry(app.db, request.body)
+      if (created) app.metrics.enquiriesCreated.inc()
       const { name, email, courseInterest } = request.body
       return reply.status(201).send({
         success: true,
@@ -209,6 +210,7 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
     },
     async (request) => {
       const enquiry = await claimEnquiry(app.db, request.params.id, currentEmployee(request))
+      app.metrics.enquiriesClaimed.inc()
       return {
         success: true as const,
         message: 'Enquiry claimed successfully',

@@ -42,7 +42,7 @@ const ENQUIRY_NOT_FOUND = 'Enquiry not found'
 export async function submitEnquiry(
   db: Db,
   input: NewEnquiry,
-): Promise<{ id: string; submittedAt: Date }> {
+): Promise<{ id: string; submittedAt: Date; created: boolean }> {
   const priority = input.priority ?? 'medium'
   // A retry is needed only if the open lead we collided with was closed in between.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -50,7 +50,7 @@ export async function submitEnquiry(
       const created = await insertEnquiryUnlessOpenDuplicate(tx, input)
       if (created) {
         await recordActivity(tx, { enquiryId: created.id, type: 'created', actorId: null })
-        return { id: created.id, submittedAt: created.createdAt }
+        return { id: created.id, submittedAt: created.createdAt, created: true }
       }
       const existing = await absorbResubmission(tx, {
         email: input.email,
@@ -64,7 +64,7 @@ export async function submitEnquiry(
         actorId: null,
         details: { message: input.message ?? null, courseInterest: input.courseInterest, priority },
       })
-      return { id: existing.id, submittedAt: new Date() }
+      return { id: existing.id, submittedAt: new Date(), created: false }
     })
     if (outcome) return outcome
   }

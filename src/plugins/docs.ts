@@ -1,0 +1,55 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import fp from 'fastify-plugin'
+
+/**
+ * The OpenAPI document, generated from the route schemas themselves, at /api/openapi.json, and
+ * Swagger UI rendering it at /api/docs. Postman imports the JSON document as a collection.
+ */
+export default fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'CRM Backend API',
+          version: '1.0.0',
+          description:
+            'Public enquiry form, shared lead pool with atomic claiming, lead management, notes and activity history, and admin tools for education and counselling teams. Errors are always `{success: false, message, errors?}`.',
+        },
+        servers: [{ url: '/' }],
+        components: {
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          },
+        },
+        tags: [
+          { name: 'auth', description: 'Register, log in, the current employee, passwords' },
+          {
+            name: 'enquiries',
+            description: 'The public form, the pool, claiming and working leads',
+          },
+          { name: 'enquiries (admin)', description: 'Every enquiry, assigning, CSV export' },
+          { name: 'employees (admin)', description: 'Team management' },
+          { name: 'reports (admin)', description: 'Pipeline figures' },
+          { name: 'operations', description: 'Health and readiness probes' },
+        ],
+      },
+    })
+
+    await app.register(swaggerUi, {
+      routePrefix: '/api/docs',
+      staticCSP: true,
+      // Plain-HTTP deployments (an intranet) would otherwise have the UI's own assets upgraded away.
+      transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
+      uiConfig: { persistAuthorization: true },
+    })
+
+    app.get(
+      '/api/openapi.json',
+      { schema: { hide: true }, config: { rateLimit: false } },
+      async () => app.swagger(),
+    )
+  },
+  { name: 'docs' },
+)

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
-import { registerErrorHandling } from './errors.js'
+import { AppError, registerErrorHandling } from './errors.js'
 import { loggerOptions, requestIdOf } from './logger.js'
 import authRoutes from './modules/auth/routes.js'
 import employeeRoutes from './modules/employees/routes.js'
@@ -32,6 +32,8 @@ export async function buildApp(
   const app = Fastify({
     logger: loggerOptions(config, options.logDestination),
     genReqId: requestIdOf,
+    // Requests arriving during shutdown get a 503 in the API's error format (hook below).
+    return503OnClosing: false,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
   })
@@ -41,8 +43,18 @@ export async function buildApp(
   )
   registerErrorHandling(app)
   app.addHook('preValidation', rejectNulCharacters)
+  // While shutting down, new requests are refused and each in-flight response closes its
+  // keep-alive connection, so the server can finish as soon as the last request does.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
+    if (closing) throw new AppError(503, 'The server is restarting, please try again')
+  })
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close')
   })
   // The API speaks JSON only: anything else is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain')

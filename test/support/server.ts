@@ -50,7 +50,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${output}`)
     try {
-      await fetch(`${url}/api/auth/me`)
+      await fetch(`${url}/health`)
       break
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 100))

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { describe, test } from 'node:test'
+import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/database.js'
+import { type ServerProcess, startServer } from '../support/server.js'
+
+/**
+ * Two real server processes on one PostgreSQL database and one Redis, as behind a load balancer.
+ * Runs when both TEST_DATABASE_URL and TEST_REDIS_URL are set (the PostgreSQL pass of CI).
+ */
+const TEST_REDIS_URL = process.env.TEST_REDIS_URL
+
+async function request(
+  server: ServerProcess,
+  method: string,
+  path: string,
+  options: { token?: string | undefined; body?: unknown } = {},
+) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+  })
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: Record<string, unknown> },
+  }
+}
+
+const databaseServer = TEST_DATABASE_URL
+const redisUrl = TEST_REDIS_URL
+
+if (databaseServer && redisUrl) {
+  describe('two instances behind one load balancer', () => {
+    test('claims stay exactly-once, limits are shared, a deactivation is seen by both', async (t) => {
+      const database = await createPostgresDatabase(databaseServer)
+      t.after(() => database.drop())
+      const env = {
+        NODE_ENV: 'production',
+        JWT_SECRET: 'two-instances-secret-two-instances-secret',
+        DATABASE_URL: database.url,
+        REDIS_URL: redisUrl,
+        REDIS_KEY_PREFIX: `e2e-${randomBytes(6).toString('hex')}:`,
+        RATE_LIMIT_MAX_REQUESTS: '5',
+        AUTH_RATE_LIMIT_MAX: '1000',
+        ADMIN_EMAIL: 'lead@example.com',
+        ADMIN_PASSWORD: 'lead-password-123',
+      }
+      // Started together: both run the migrations and the admin bootstrap at once.
+      const [a, b] = await Promise.all([startServer(env), startServer(env)])
+      t.after(() => Promise.all([a.stop('SIGKILL'), b.stop('SIGKILL')]))
+
+      const tokens: string[] = []
+      for (let i = 0; i < 20; i++) {
+        const server = i % 2 ? a : b
+        const registered = await request(server, 'POST', '/api/auth/register', {
+          body: { name: `Counselor ${i}`, email: `c${i}@example.com`, password: 'password123' },
+        })
+        assert.equal(registered.status, 201)
+        tokens.push(String(registered.body.data?.token))
+      }
+      const submitted = await request(a, 'POST', '/api/enquiries', {
+        body: {
+          name: 'Alice Smith',
+          email: 'alice@example.com',
+          phone: '1234567890',
+          courseInterest: 'Web Development',
+        },
+      })
+      const id = String(submitted.body.data?.id)
+
+      const claims = await Promise.all(
+        tokens.map((token, i) =>
+          request(i % 2 ? a : b, 'POST', `/api/enquiries/${id}/claim`, { token }),
+        ),
+      )
+      const statuses = claims.map((c) => c.status)
+      assert.equal(statuses.filter((s) => s === 200).length, 1, String(statuses))
+      assert.equal(statuses.filter((s) => s === 409).length, 19, String(statuses))
+
+      // One anonymous client, alternating between the instances, gets one quota of 5.
+      const anonymous: number[] = []
+      for (let i = 0; i < 6; i++)
+        anonymous.push((await request(i % 2 ? a : b, 'GET', '/api/auth/me')).status)
+      assert.deepEqual(anonymous, [401, 401, 401, 401, 401, 429])
+
+      // Deactivated through one instance, refused at once by the other.
+      const login = await request(a, 'POST', '/api/auth/login', {
+        body: { email: 'lead@example.com', password: 'lead-password-123' },
+      })
+      const adminToken = String(login.body.data?.token)
+      const victim = tokens[0] ?? ''
+      const me = await request(b, 'GET', '/api/auth/me', { token: victim })
+      assert.equal(me.status, 200)
+      const victimId = String((me.body.data?.employee as { id: string }).id)
+      assert.equal(
+        (
+          await request(a, 'PATCH', `/api/employees/${victimId}`, {
+            token: adminToken,
+            body: { isActive: false },
+          })
+        ).status,
+        200,
+      )
+      assert.equal((await request(b, 'GET', '/api/auth/me', { token: victim })).status, 401)
+    })
+  })
+}

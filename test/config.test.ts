@@ -116,6 +116,17 @@ describe('configuration', () => {
     })
   })
 
+  test('several worker processes need PostgreSQL: the embedded database takes one process', () => {
+    assert.throws(
+      () => loadConfig({ WEB_CONCURRENCY: '2' }, noDotEnv),
+      /WEB_CONCURRENCY above 1 needs DATABASE_URL/,
+    )
+    const config = loadConfig({ WEB_CONCURRENCY: '4', DATABASE_URL: 'postgres://u@h/db' }, noDotEnv)
+    assert.equal(config.webConcurrency, 4)
+    assert.equal(loadConfig({}, noDotEnv).shutdownTimeoutMs, 10000)
+    assert.equal(loadConfig({}, noDotEnv).metricsEnabled, true)
+  })
+
   test('tests log nothing unless asked', () => {
     assert.equal(loadConfig({ NODE_ENV: 'test' }, noDotEnv).logLevel, 'silent')
   })

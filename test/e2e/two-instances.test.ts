@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/database.js'
 import { type ServerProcess, startServer } from '../support/server.js'
@@ -106,6 +107,27 @@ if (databaseServer && redisUrl) {
         200,
       )
       assert.equal((await request(b, 'GET', '/api/auth/me', { token: victim })).status, 401)
+    })
+  })
+
+  describe('WEB_CONCURRENCY', () => {
+    test('runs that many workers on one port, and stops them all on SIGTERM', async (t) => {
+      const database = await createPostgresDatabase(databaseServer)
+      t.after(() => database.drop())
+      const server = await startServer({ DATABASE_URL: database.url, WEB_CONCURRENCY: '2' })
+      t.after(() => server.stop('SIGKILL'))
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, () => fetch(`${server.url}/ready`).then((r) => r.status)),
+      )
+      assert.deepEqual(new Set(statuses), new Set([200]))
+      const workers = readFileSync(
+        `/proc/${server.child.pid}/task/${server.child.pid}/children`,
+        'utf8',
+      )
+        .trim()
+        .split(/\s+/)
+      assert.equal(workers.length, 2, `worker processes: ${workers.join(', ')}`)
+      assert.equal(await server.stop('SIGTERM'), 0)
     })
   })
 }

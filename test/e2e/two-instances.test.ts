@@ -96,7 +96,7 @@ if (databaseServer && redisUrl) {
       const victim = tokens[0] ?? ''
       const me = await request(b, 'GET', '/api/auth/me', { token: victim })
       assert.equal(me.status, 200)
-      const victimId = String((me.body.data?.employee as { id: string }).id)
+      const victimId = String((me.body.data?.employee as { id?: string } | undefined)?.id)
       assert.equal(
         (
           await request(a, 'PATCH', `/api/employees/${victimId}`, {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,7 +9,7 @@ import { sql } from 'drizzle-orm'
 import { openDatabase } from '../../src/db/client.js'
 import { activity, employees, enquiries, notes } from '../../src/db/schema/index.js'
 import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/database.js'
-import { runStartScript, startServer } from '../support/server.js'
+import { freePort, runStartScript, startServer } from '../support/server.js'
 
 const JWT_SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e-secret'
 
@@ -62,6 +64,50 @@ describe('npm start (the real server process)', () => {
     })
     assert.equal(me.status, 200)
     assert.equal(await second.stop('SIGINT'), 0)
+  })
+
+  test('npm start passes SIGTERM to the server, which decides the exit code', async (t) => {
+    const database = await serverDatabase()
+    t.after(() => database.dispose())
+    const port = await freePort()
+    const npm = spawn('npm', ['start'], {
+      cwd: join(import.meta.dirname, '..', '..'),
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: database.url,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    npm.stdout?.on('data', (chunk) => {
+      output += chunk
+    })
+    t.after(() => {
+      npm.kill('SIGKILL')
+    })
+    const deadline = Date.now() + 60_000
+    for (;;) {
+      const up = await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+      if (up) break
+      if (Date.now() > deadline) throw new Error(`npm start did not come up: ${output}`)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    npm.kill('SIGTERM')
+    const [code] = (await once(npm, 'exit')) as [number | null]
+    assert.equal(code, 0, output)
+    assert.match(output, /shutting down/)
+    const stillUp = await fetch(`http://127.0.0.1:${port}/health`).then(
+      () => true,
+      () => false,
+    )
+    assert.equal(stillUp, false, 'the server process is gone, not orphaned')
   })
 
   test('npm run db:migrate applies the migrations and exits', async (t) => {

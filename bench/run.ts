@@ -1,0 +1,413 @@
+// `npm run bench [-- --rows 100000] [--embedded] [--duration 5] [--connections 1,10,50]`
+// Measures the real server (compiled build) against the floors the stack sets in the same run,
+// and writes bench/results.md. Never part of `npm test`.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { sql } from 'drizzle-orm'
+import pg from 'pg'
+import { openDatabase } from '../src/db/client.js'
+import type { LoadResult, LoadScenario } from './load.js'
+import { BENCH_PASSWORD, seed } from './seed.js'
+
+const root = join(import.meta.dirname, '..')
+const tmp = join(root, 'bench', '.tmp')
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '100000' },
+    embedded: { type: 'boolean', default: false },
+    duration: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '1,10,50' },
+  },
+})
+const rows = Number(args.rows)
+const duration = Number(args.duration)
+const warmup = Number(args.warmup)
+const levels = (args.connections ?? '1,10,50').split(',').map(Number)
+const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+interface Row {
+  scenario: string
+  target: string
+  connections: number
+  result: LoadResult
+  peakRssMb: number | undefined
+}
+const results: Row[] = []
+/** How many claim paths earlier runs used up: each id is claimed once. */
+let pathsUsed = 0
+const log = (message: string) => console.error(`[bench] ${message}`)
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net')
+  const server = createServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const address = server.address()
+  server.close()
+  return typeof address === 'object' && address ? address.port : 0
+}
+
+async function waitFor(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (
+      await fetch(url).then(
+        (r) => r.status < 500,
+        () => false,
+      )
+    )
+      return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`${url} did not come up`)
+}
+
+async function start(command: string[], env: Record<string, string>, healthPath: string) {
+  const port = await freePort()
+  const child = spawn(process.execPath, command, {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  const url = `http://127.0.0.1:${port}`
+  await waitFor(`${url}${healthPath}`)
+  return { child, url }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  child.kill('SIGTERM')
+  await once(child, 'exit')
+}
+
+/** Resident memory of a process now, in MB (Linux). */
+function rssMb(pid: number | undefined): number | undefined {
+  if (!pid) return undefined
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match ? Number(match[1]) / 1024 : undefined
+  } catch {
+    return undefined
+  }
+}
+
+async function load(input: LoadScenario): Promise<LoadResult> {
+  const scenario = input.pathsFile ? { ...input, pathsOffset: pathsUsed } : input
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'bench', 'load.ts'), JSON.stringify(scenario)],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
+  let output = ''
+  child.stdout?.on('data', (chunk) => {
+    output += chunk
+  })
+  await once(child, 'exit')
+  const result = JSON.parse(output) as LoadResult
+  if (input.pathsFile) pathsUsed += result.requests
+  return result
+}
+
+/** Warm up, then measure, sampling the server's memory meanwhile. */
+async function measure(
+  name: string,
+  target: string,
+  server: ChildProcess,
+  scenario: Omit<LoadScenario, 'durationSeconds'>,
+): Promise<LoadResult> {
+  if (warmup > 0 && !scenario.amount) await load({ ...scenario, durationSeconds: warmup })
+  let peak = rssMb(server.pid)
+  const sampler = setInterval(() => {
+    peak = Math.max(peak ?? 0, rssMb(server.pid) ?? 0)
+  }, 100)
+  const result = await load({ ...scenario, durationSeconds: duration })
+  clearInterval(sampler)
+  results.push({
+    scenario: name,
+    target,
+    connections: scenario.connections,
+    result,
+    peakRssMb: peak,
+  })
+  log(
+    `${name} ${target} c=${scenario.connections}: ${result.rps.toFixed(0)} req/s p50 ${result.p50} ms p99 ${result.p99} ms ${JSON.stringify(result.statuses)}`,
+  )
+  return result
+}
+
+async function login(url: string, email: string): Promise<{ token: string; id: string }> {
+  const response = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
+  })
+  const body = (await response.json()) as { data: { token: string; employee: { id: string } } }
+  return { token: body.data.token, id: body.data.employee.id }
+}
+
+const submitBody = JSON.stringify({
+  name: 'Bench Student',
+  email: 'bench[<id>]@load.example',
+  phone: '55[<id>]',
+  courseInterest: 'Web Development',
+  message: 'I would like to know more',
+})
+
+async function main(): Promise<void> {
+  rmSync(tmp, { recursive: true, force: true })
+  mkdirSync(tmp, { recursive: true })
+  log('building')
+  execFileSync(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      join(root, 'tsconfig.build.json'),
+    ],
+    { stdio: 'inherit' },
+  )
+
+  // The database: a fresh one on the PostgreSQL server, or an embedded directory.
+  let databaseUrl: string
+  let dropDatabase = async () => {}
+  if (args.embedded) {
+    databaseUrl = `pglite://${join(tmp, 'crm')}`
+  } else {
+    const name = `crm_bench_${randomBytes(4).toString('hex')}`
+    const admin = new pg.Client({ connectionString: serverUrl })
+    await admin.connect()
+    await admin.query(`CREATE DATABASE ${name}`)
+    await admin.end()
+    const parsed = new URL(serverUrl)
+    parsed.pathname = `/${name}`
+    databaseUrl = parsed.toString()
+    dropDatabase = async () => {
+      const client = new pg.Client({ connectionString: serverUrl })
+      await client.connect()
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await client.end()
+    }
+  }
+  const target = databaseUrl.startsWith('pglite://')
+    ? { kind: 'pglite' as const, dataDir: databaseUrl.slice('pglite://'.length) }
+    : { kind: 'postgres' as const, url: databaseUrl }
+
+  log(`seeding ${rows} enquiries`)
+  const seeding = Date.now()
+  const database = await openDatabase(target)
+  await database.migrate()
+  await seed(database.db, rows)
+  const version = await database.db.execute(sql`SELECT version() AS version`)
+  const postgresVersion = String(
+    (version as unknown as { rows: { version: string }[] }).rows[0]?.version ?? '',
+  )
+  const unclaimed = (await database.db.execute(
+    sql`SELECT id FROM enquiries WHERE status = 'unclaimed' ORDER BY created_at`,
+  )) as unknown as { rows: { id: string }[] }
+  await database.close()
+  const seedSeconds = (Date.now() - seeding) / 1000
+  log(`seeded in ${seedSeconds.toFixed(1)} s`)
+
+  const claimIds = unclaimed.rows.map((row) => row.id)
+  const raceId = claimIds.pop() ?? ''
+  writeFileSync(
+    join(tmp, 'claims.txt'),
+    claimIds.map((id) => `/api/enquiries/${id}/claim`).join('\n'),
+  )
+
+  const appEnv = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-1234',
+    DATABASE_URL: databaseUrl,
+    RATE_LIMIT_MAX_REQUESTS: '100000000',
+    AUTH_RATE_LIMIT_MAX: '100000000',
+    ENQUIRY_RATE_LIMIT_MAX: '100000000',
+    LOGIN_MAX_FAILURES: '100000000',
+  }
+  const app = await start([join(root, 'dist', 'server.js')], appEnv, '/health')
+  const admin = await login(app.url, 'admin@bench.example')
+  const busy = await login(app.url, 'busy@bench.example')
+  const claimer = await login(app.url, 'claimer@bench.example')
+  const auth = (token: string) => ({ authorization: `Bearer ${token}` })
+
+  for (const connections of levels) {
+    await measure('submit enquiry', 'app', app.child, {
+      url: app.url,
+      method: 'POST',
+      path: '/api/enquiries',
+      body: submitBody,
+      connections,
+    })
+    await measure('pool page 1', 'app', app.child, {
+      url: app.url,
+      method: 'GET',
+      path: '/api/enquiries/unclaimed?page=1&limit=20',
+      headers: auth(admin.token),
+      connections,
+    })
+    await measure('pool page 500', 'app', app.child, {
+      url: app.url,
+      method: 'GET',
+      path: '/api/enquiries/unclaimed?page=500&limit=20',
+      headers: auth(admin.token),
+      connections,
+    })
+    await measure('my-enquiries (1,000 leads)', 'app', app.child, {
+      url: app.url,
+      method: 'GET',
+      path: '/api/enquiries/my-enquiries?page=1&limit=20',
+      headers: auth(busy.token),
+      connections,
+    })
+    await measure('claim distinct ids', 'app', app.child, {
+      url: app.url,
+      method: 'POST',
+      path: '/api/enquiries/x/claim',
+      pathsFile: join(tmp, 'claims.txt'),
+      headers: auth(claimer.token),
+      connections,
+    })
+    await measure('login', 'app', app.child, {
+      url: app.url,
+      method: 'POST',
+      path: '/api/auth/login',
+      body: JSON.stringify({ email: 'counselor1@bench.example', password: BENCH_PASSWORD }),
+      connections,
+    })
+  }
+  await measure('claim one id, 100 connections', 'app', app.child, {
+    url: app.url,
+    method: 'POST',
+    path: `/api/enquiries/${raceId}/claim`,
+    headers: auth(claimer.token),
+    connections: 100,
+    amount: 100,
+  })
+  const storm = load({
+    url: app.url,
+    method: 'POST',
+    path: '/api/auth/login',
+    body: JSON.stringify({ email: 'counselor2@bench.example', password: BENCH_PASSWORD }),
+    connections: 20,
+    durationSeconds: duration + 1,
+  })
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  await measure('health during a login storm (20 conns)', 'app', app.child, {
+    url: app.url,
+    method: 'GET',
+    path: '/health',
+    connections: 10,
+  })
+  const stormResult = await storm
+  results.push({
+    scenario: 'login storm (20 conns)',
+    target: 'app',
+    connections: 20,
+    result: stormResult,
+    peakRssMb: undefined,
+  })
+  await stop(app.child)
+
+  // The floors, one process at a time, on the same database.
+  if (!args.embedded) {
+    for (const mode of ['full', 'minimal', 'constant'] as const) {
+      const { child, url } = await start(
+        [
+          join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+          join(root, 'bench', 'ceilings.ts'),
+          mode,
+          databaseUrl,
+        ],
+        {},
+        '/api/enquiries/unclaimed?page=1&limit=1',
+      )
+      for (const connections of levels) {
+        await measure('submit enquiry', mode, child, {
+          url,
+          method: 'POST',
+          path: '/api/enquiries',
+          body: submitBody,
+          connections,
+        })
+        await measure('pool page 1', mode, child, {
+          url,
+          method: 'GET',
+          path: '/api/enquiries/unclaimed?page=1&limit=20',
+          headers: { 'x-bench-employee': admin.id },
+          connections,
+        })
+      }
+      await stop(child)
+    }
+  }
+  await dropDatabase()
+
+  writeFileSync(
+    join(root, 'bench', 'results.md'),
+    report({ postgresVersion, seedSeconds, embedded: args.embedded ?? false }),
+  )
+  log('wrote bench/results.md')
+}
+
+function report(context: {
+  postgresVersion: string
+  seedSeconds: number
+  embedded: boolean
+}): string {
+  const find = (scenario: string, target: string, connections: number) =>
+    results.find(
+      (r) => r.scenario === scenario && r.target === target && r.connections === connections,
+    )
+  const ratio = (app: number, floor: number | undefined) =>
+    floor ? `${(app / floor).toFixed(2)}×` : '–'
+  const lines = [
+    '# Benchmark results',
+    '',
+    `Run ${new Date().toISOString()} with \`npm run bench -- --rows ${rows}${context.embedded ? ' --embedded' : ''}\`: ${duration} s per measurement after ${warmup} s of warm-up; autocannon in its own process.`,
+    '',
+    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB; Node ${process.version}; ${context.postgresVersion.split(',')[0]}. Seeding ${rows} enquiries took ${context.seedSeconds.toFixed(1)} s.`,
+    '',
+    'Ceilings, in separate processes on the same database: **(a)** bare Fastify + raw pg issuing the same SQL statements the app issues (auth look-up, insert + activity in a transaction); **(a′)** the least SQL (one INSERT; page + count); **(b)** a constant.',
+    '',
+    '| scenario | conns | app req/s | vs (a) | vs (a′) | (b) req/s | p50 ms | p99 ms | statuses | errors | peak RSS MB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|',
+  ]
+  for (const row of results.filter((r) => r.target === 'app')) {
+    const full = find(row.scenario, 'full', row.connections)?.result.rps
+    const minimal = find(row.scenario, 'minimal', row.connections)?.result.rps
+    const constant = find(row.scenario, 'constant', row.connections)?.result.rps
+    lines.push(
+      `| ${row.scenario} | ${row.connections} | ${row.result.rps.toFixed(0)} | ${ratio(row.result.rps, full)} | ${ratio(row.result.rps, minimal)} | ${constant ? constant.toFixed(0) : '–'} | ${row.result.p50} | ${row.result.p99} | ${Object.entries(
+        row.result.statuses,
+      )
+        .map(([s, n]) => `${s}: ${n}`)
+        .join(', ')} | ${row.result.errors} | ${row.peakRssMb?.toFixed(0) ?? '–'} |`,
+    )
+  }
+  lines.push(
+    '',
+    '## Ceilings',
+    '',
+    '| scenario | target | conns | req/s | p50 ms | p99 ms |',
+    '|---|---|---:|---:|---:|---:|',
+  )
+  for (const row of results.filter((r) => r.target !== 'app')) {
+    lines.push(
+      `| ${row.scenario} | ${row.target} | ${row.connections} | ${row.result.rps.toFixed(0)} | ${row.result.p50} | ${row.result.p99} |`,
+    )
+  }
+  return `${lines.join('\n')}\n`
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -142,6 +142,29 @@ async function measure(
   return result
 }
 
+let exportRun: { rows: number; seconds: number; bytes: number; peakRssMb: number } | undefined
+
+/** Downloads the whole CSV export once, timing it and watching the server's memory. */
+async function timeExport(url: string, token: string, server: ChildProcess) {
+  let peak = rssMb(server.pid) ?? 0
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb(server.pid) ?? 0)
+  }, 100)
+  const started = Date.now()
+  const response = await fetch(`${url}/api/enquiries/export?format=csv`, {
+    headers: { authorization: `Bearer ${token}` },
+  })
+  let bytes = 0
+  let lines = 0
+  for await (const chunk of response.body ?? []) {
+    bytes += (chunk as Uint8Array).length
+    for (const byte of chunk as Uint8Array) if (byte === 10) lines++
+  }
+  clearInterval(sampler)
+  // Lines minus the header; a message never holds a newline in the seeded data.
+  return { rows: lines - 1, seconds: (Date.now() - started) / 1000, bytes, peakRssMb: peak }
+}
+
 async function login(url: string, email: string): Promise<{ token: string; id: string }> {
   const response = await fetch(`${url}/api/auth/login`, {
     method: 'POST',

@@ -23,6 +23,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '1,10,50' },
+    out: { type: 'string', default: join(import.meta.dirname, 'results.md') },
   },
 })
 const rows = Number(args.rows)
@@ -337,6 +338,10 @@ async function main(): Promise<void> {
     result: stormResult,
     peakRssMb: undefined,
   })
+  exportRun = await timeExport(app.url, admin.token, app.child)
+  log(
+    `CSV export: ${exportRun.rows} rows in ${exportRun.seconds.toFixed(1)} s, peak RSS ${exportRun.peakRssMb.toFixed(0)} MB`,
+  )
   await stop(app.child)
 
   // The floors, one process at a time, on the same database.
@@ -374,10 +379,10 @@ async function main(): Promise<void> {
   await dropDatabase()
 
   writeFileSync(
-    join(root, 'bench', 'results.md'),
+    args.out ?? join(root, 'bench', 'results.md'),
     report({ postgresVersion, seedSeconds, embedded: args.embedded ?? false }),
   )
-  log('wrote bench/results.md')
+  log(`wrote ${args.out}`)
 }
 
 function report(context: {
@@ -413,6 +418,12 @@ function report(context: {
       )
         .map(([s, n]) => `${s}: ${n}`)
         .join(', ')} | ${row.result.errors} | ${row.peakRssMb?.toFixed(0) ?? '–'} |`,
+    )
+  }
+  if (exportRun) {
+    lines.push(
+      '',
+      `CSV export of every enquiry: ${exportRun.rows} rows (${(exportRun.bytes / 2 ** 20).toFixed(1)} MiB) in ${exportRun.seconds.toFixed(1)} s; server peak RSS during it ${exportRun.peakRssMb.toFixed(0)} MB.`,
     )
   }
   lines.push(

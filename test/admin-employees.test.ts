@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
@@ -16,7 +13,7 @@ import {
   testConfig,
   uniqueEmail,
 } from './support/app.js'
-import { createPostgresDatabase, TEST_DATABASE_URL } from './support/database.js'
+import { serverDatabase, targetOf } from './support/database.js'
 import { claim, detail, list, submitEnquiry } from './support/enquiries.js'
 import { runScript } from './support/server.js'
 
@@ -313,16 +310,9 @@ describe('the last active admin', () => {
 
 describe('npm run create-admin', () => {
   test('creates an admin, then promotes an existing employee, from the command line', async (t) => {
-    let url: string
-    if (TEST_DATABASE_URL) {
-      const created = await createPostgresDatabase(TEST_DATABASE_URL)
-      t.after(() => created.drop())
-      url = created.url
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'crm-admin-'))
-      t.after(() => rmSync(dir, { recursive: true, force: true }))
-      url = `pglite://${join(dir, 'crm')}`
-    }
+    const database = await serverDatabase()
+    t.after(() => database.dispose())
+    const url = database.url
     const env = { DATABASE_URL: url, LOG_LEVEL: 'silent' }
     const first = await runScript('create-admin.mjs', env, [
       '--email',
@@ -345,9 +335,7 @@ describe('npm run create-admin', () => {
     assert.match(missing.stderr, /password/i)
 
     // An employee registered as a counselor is promoted (and keeps their password).
-    const target = url.startsWith('pglite://')
-      ? { kind: 'pglite' as const, dataDir: url.slice('pglite://'.length) }
-      : { kind: 'postgres' as const, url }
+    const target = targetOf(url)
     const counselorEmail = uniqueEmail('promote')
     {
       const app = await buildApp(testConfig(), { database: await openDatabase(target) })

@@ -1,33 +1,24 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
-import { type Database, openDatabase } from '../src/db/client.js'
+import { openDatabase } from '../src/db/client.js'
 import { employees, enquiries, notes } from '../src/db/schema/index.js'
 import { importMongoData } from '../src/modules/migration/mongo-import.js'
 import { buildTestApp, call, testConfig } from './support/app.js'
-import { createPostgresDatabase, TEST_DATABASE_URL } from './support/database.js'
+import { serverDatabase, targetOf } from './support/database.js'
 import { runScript } from './support/server.js'
 
 const fixtures = join(import.meta.dirname, 'fixtures', 'mongo')
 const fixture = (name: string) => join(fixtures, name)
 
-async function scratchDatabase(t: {
-  after: (fn: () => Promise<void> | void) => void
-}): Promise<{ url: string; open: () => Promise<Database> }> {
-  if (TEST_DATABASE_URL) {
-    const created = await createPostgresDatabase(TEST_DATABASE_URL)
-    t.after(() => created.drop())
-    return { url: created.url, open: () => openDatabase({ kind: 'postgres', url: created.url }) }
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'crm-import-'))
-  t.after(() => rmSync(dir, { recursive: true, force: true }))
-  const dataDir = join(dir, 'crm')
-  return { url: `pglite://${dataDir}`, open: () => openDatabase({ kind: 'pglite', dataDir }) }
+async function scratchDatabase(t: { after: (fn: () => Promise<void>) => void }) {
+  const database = await serverDatabase()
+  t.after(() => database.dispose())
+  return { url: database.url, open: () => openDatabase(targetOf(database.url)) }
 }
 
 async function counts(app: FastifyInstance) {

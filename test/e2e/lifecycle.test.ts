@@ -3,25 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/database.js'
+import { serverDatabase } from '../support/database.js'
 import { runStartScript, type ServerProcess, startServer } from '../support/server.js'
 
 const ADMIN = {
   ADMIN_EMAIL: 'ops@example.com',
   ADMIN_PASSWORD: 'ops-password-123',
   ADMIN_NAME: 'Ops',
-}
-
-async function serverDatabase(): Promise<{ url: string; dispose: () => Promise<void> }> {
-  if (TEST_DATABASE_URL) {
-    const created = await createPostgresDatabase(TEST_DATABASE_URL)
-    return { url: created.url, dispose: created.drop }
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'crm-life-'))
-  return {
-    url: `pglite://${join(dir, 'crm')}`,
-    dispose: async () => rmSync(dir, { recursive: true, force: true }),
-  }
 }
 
 const form = (i: number) => ({

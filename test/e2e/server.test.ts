@@ -1,31 +1,17 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { openDatabase } from '../../src/db/client.js'
 import { activity, employees, enquiries, notes } from '../../src/db/schema/index.js'
-import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/database.js'
+import { serverDatabase, targetOf } from '../support/database.js'
 import { freePort, runStartScript, startServer } from '../support/server.js'
 
 const JWT_SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e-secret'
 
 /** The database the real process uses: a directory for embedded PGlite, or a fresh PostgreSQL database. */
-async function serverDatabase(): Promise<{ url: string; dispose: () => Promise<void> }> {
-  if (TEST_DATABASE_URL) {
-    const created = await createPostgresDatabase(TEST_DATABASE_URL)
-    return { url: created.url, dispose: created.drop }
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'crm-e2e-'))
-  return {
-    url: `pglite://${join(dir, 'crm')}`,
-    dispose: async () => rmSync(dir, { recursive: true, force: true }),
-  }
-}
-
 async function post(
   url: string,
   body: unknown,
@@ -117,10 +103,7 @@ describe('npm start (the real server process)', () => {
       '--migrate-only',
     ])
     assert.equal(code, 0)
-    const target = database.url.startsWith('pglite://')
-      ? { kind: 'pglite' as const, dataDir: database.url.slice('pglite://'.length) }
-      : { kind: 'postgres' as const, url: database.url }
-    const opened = await openDatabase(target)
+    const opened = await openDatabase(targetOf(database.url))
     for (const table of [employees, enquiries, notes, activity]) {
       const [row] = await opened.db.select({ rows: sql<number>`count(*)::int` }).from(table)
       assert.equal(row?.rows, 0)

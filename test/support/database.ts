@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import type { DatabaseTarget } from '../../src/config.js'
@@ -89,4 +92,27 @@ export async function sharedDatabase(): Promise<{
     open: async () => ({ ...wrapPglite(client), close: async () => {} }),
     dispose: () => client.close(),
   }
+}
+
+/**
+ * A database for a real server process (or a command-line tool) to open by URL: a fresh
+ * PostgreSQL database with TEST_DATABASE_URL, else an embedded directory of its own.
+ */
+export async function serverDatabase(): Promise<{ url: string; dispose: () => Promise<void> }> {
+  if (TEST_DATABASE_URL) {
+    const created = await createPostgresDatabase(TEST_DATABASE_URL)
+    return { url: created.url, dispose: created.drop }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'crm-e2e-'))
+  return {
+    url: `pglite://${join(dir, 'crm')}`,
+    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+  }
+}
+
+/** The target openDatabase takes for a URL that serverDatabase() returned. */
+export function targetOf(url: string): DatabaseTarget {
+  return url.startsWith('pglite://')
+    ? { kind: 'pglite', dataDir: url.slice('pglite://'.length) }
+    : { kind: 'postgres', url }
 }

@@ -262,21 +262,52 @@ async function main(): Promise<void> {
   const claimer = await login(app.url, 'claimer@bench.example')
   const auth = (token: string) => ({ authorization: `Bearer ${token}` })
 
-  for (const connections of levels) {
-    await measure('submit enquiry', 'app', app.child, {
-      url: app.url,
-      method: 'POST',
-      path: '/api/enquiries',
-      body: submitBody,
-      connections,
-    })
-    await measure('pool page 1', 'app', app.child, {
-      url: app.url,
+  // The floors run beside the app, each measured right after the app on the same data, so that
+  // rows added by earlier submits weigh on both alike.
+  const floors = args.embedded
+    ? []
+    : await Promise.all(
+        (['full', 'minimal', 'constant'] as const).map(async (mode) => ({
+          mode,
+          ...(await start(
+            [
+              join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+              join(root, 'bench', 'ceilings.ts'),
+              mode,
+              databaseUrl,
+            ],
+            {},
+            '/api/enquiries/unclaimed?page=1&limit=1',
+          )),
+        })),
+      )
+  const poolPage1 = (url: string, headers: Record<string, string>, connections: number) =>
+    ({
+      url,
       method: 'GET',
       path: '/api/enquiries/unclaimed?page=1&limit=20',
-      headers: auth(admin.token),
+      headers,
       connections,
-    })
+    }) as const
+  const submit = (url: string, connections: number) =>
+    ({ url, method: 'POST', path: '/api/enquiries', body: submitBody, connections }) as const
+
+  for (const connections of levels) {
+    // Reads first, then the writes that grow the tables.
+    await measure(
+      'pool page 1',
+      'app',
+      app.child,
+      poolPage1(app.url, auth(admin.token), connections),
+    )
+    for (const floor of floors) {
+      await measure(
+        'pool page 1',
+        floor.mode,
+        floor.child,
+        poolPage1(floor.url, { 'x-bench-employee': admin.id }, connections),
+      )
+    }
     await measure('pool page 500', 'app', app.child, {
       url: app.url,
       method: 'GET',
@@ -291,6 +322,9 @@ async function main(): Promise<void> {
       headers: auth(busy.token),
       connections,
     })
+    await measure('submit enquiry', 'app', app.child, submit(app.url, connections))
+    for (const floor of floors)
+      await measure('submit enquiry', floor.mode, floor.child, submit(floor.url, connections))
     await measure('claim distinct ids', 'app', app.child, {
       url: app.url,
       method: 'POST',
@@ -307,6 +341,7 @@ async function main(): Promise<void> {
       connections,
     })
   }
+  for (const floor of floors) await stop(floor.child)
   await measure('claim one id, 100 connections', 'app', app.child, {
     url: app.url,
     method: 'POST',
@@ -344,38 +379,6 @@ async function main(): Promise<void> {
   )
   await stop(app.child)
 
-  // The floors, one process at a time, on the same database.
-  if (!args.embedded) {
-    for (const mode of ['full', 'minimal', 'constant'] as const) {
-      const { child, url } = await start(
-        [
-          join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-          join(root, 'bench', 'ceilings.ts'),
-          mode,
-          databaseUrl,
-        ],
-        {},
-        '/api/enquiries/unclaimed?page=1&limit=1',
-      )
-      for (const connections of levels) {
-        await measure('submit enquiry', mode, child, {
-          url,
-          method: 'POST',
-          path: '/api/enquiries',
-          body: submitBody,
-          connections,
-        })
-        await measure('pool page 1', mode, child, {
-          url,
-          method: 'GET',
-          path: '/api/enquiries/unclaimed?page=1&limit=20',
-          headers: { 'x-bench-employee': admin.id },
-          connections,
-        })
-      }
-      await stop(child)
-    }
-  }
   await dropDatabase()
 
   writeFileSync(

@@ -55,5 +55,6 @@ export async function seed(db: Db, rows: number): Promise<void> {
   await db.execute(sql`
     INSERT INTO activity (id, enquiry_id, type, at)
     SELECT '2' || lpad(to_hex(row_number() OVER ()), 23, '0'), id, 'created', created_at FROM enquiries`)
-  await db.execute(sql`ANALYZE`)
+  // VACUUM too: it sets the visibility map, without which index-only scans still visit the table.
+  await db.execute(sql`VACUUM ANALYZE`)
 }

@@ -316,15 +316,22 @@ export async function listEnquiries(
   page: { offset: number; limit: number },
 ): Promise<{ rows: EnquiryRecord[]; total: number }> {
   const where = whereOf(filter)
+  // Deferred join: the page's ids come from the index alone (a deep page skips index entries, not
+  // table rows); only the 20 rows shown are then read in full.
+  const pageIds = db
+    .select({ id: enquiries.id })
+    .from(enquiries)
+    .where(where)
+    .orderBy(...ORDERS[order])
+    .offset(page.offset)
+    .limit(page.limit)
   const [rows, [counted]] = await Promise.all([
     db
       .select(enquiryColumns)
       .from(enquiries)
       .leftJoin(owner, eq(owner.id, enquiries.claimedBy))
-      .where(where)
-      .orderBy(...ORDERS[order])
-      .offset(page.offset)
-      .limit(page.limit),
+      .where(inArray(enquiries.id, pageIds))
+      .orderBy(...ORDERS[order]),
     db.select({ total: sql<number>`count(*)::int` }).from(enquiries).where(where),
   ])
   return { rows, total: counted?.total ?? 0 }

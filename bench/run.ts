@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import pg from 'pg'
 import { openDatabase } from '../src/db/client.js'
+import { explainPool } from './explain.js'
 import type { LoadResult, LoadScenario } from './load.js'
 import { BENCH_PASSWORD, seed } from './seed.js'
 
@@ -228,6 +229,7 @@ async function main(): Promise<void> {
   const database = await openDatabase(target)
   await database.migrate()
   await seed(database.db, rows)
+  const seedSeconds = (Date.now() - seeding) / 1000
   const version = await database.db.execute(sql`SELECT version() AS version`)
   const postgresVersion = String(
     (version as unknown as { rows: { version: string }[] }).rows[0]?.version ?? '',
@@ -235,8 +237,12 @@ async function main(): Promise<void> {
   const unclaimed = (await database.db.execute(
     sql`SELECT id FROM enquiries WHERE status = 'unclaimed' ORDER BY created_at`,
   )) as unknown as { rows: { id: string }[] }
+  if (!args.embedded) {
+    const planFile = join(root, 'bench', `plans-${rows}.md`)
+    writeFileSync(planFile, await explainPool(database.db, rows))
+    log(`wrote ${planFile}`)
+  }
   await database.close()
-  const seedSeconds = (Date.now() - seeding) / 1000
   log(`seeded in ${seedSeconds.toFixed(1)} s`)
 
   const claimIds = unclaimed.rows.map((row) => row.id)

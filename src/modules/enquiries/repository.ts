@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
 import {
@@ -387,11 +387,9 @@ export async function listEnquiriesAfter(
   after: { createdAt: Date; id: string } | undefined,
   limit: number,
 ): Promise<EnquiryRecord[]> {
+  // A row comparison, which the (created_at, id) index answers directly (an OR would not).
   const cursor = after
-    ? or(
-        gt(enquiries.createdAt, after.createdAt),
-        and(eq(enquiries.createdAt, after.createdAt), gt(enquiries.id, after.id)),
-      )
+    ? sql`(${enquiries.createdAt}, ${enquiries.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id})`
     : undefined
   return db
     .select(enquiryColumns)

@@ -48,17 +48,22 @@ async function storedIds(server: ServerProcess): Promise<Set<string>> {
   return new Set(body.data.map((e) => e._id))
 }
 
+/** A production server on its own database, with an admin to read back what was stored. */
+async function productionEnv(t: { after: (fn: () => Promise<void>) => void }) {
+  const database = await serverDatabase()
+  t.after(() => database.dispose())
+  return {
+    NODE_ENV: 'production',
+    JWT_SECRET: 's'.repeat(40),
+    DATABASE_URL: database.url,
+    ENQUIRY_RATE_LIMIT_MAX: '1000',
+    ...ADMIN,
+  }
+}
+
 describe('the server process lifecycle', () => {
   test('SIGTERM with requests in flight: each completes or was never accepted, then exit 0 with every acknowledged write kept', async (t) => {
-    const database = await serverDatabase()
-    t.after(() => database.dispose())
-    const env = {
-      NODE_ENV: 'production',
-      JWT_SECRET: 's'.repeat(40),
-      DATABASE_URL: database.url,
-      ENQUIRY_RATE_LIMIT_MAX: '1000',
-      ...ADMIN,
-    }
+    const env = await productionEnv(t)
     const server = await startServer(env)
     t.after(() => server.stop('SIGKILL'))
 
@@ -97,14 +102,7 @@ describe('the server process lifecycle', () => {
   })
 
   test('an acknowledged write survives SIGKILL', async (t) => {
-    const database = await serverDatabase()
-    t.after(() => database.dispose())
-    const env = {
-      NODE_ENV: 'production',
-      JWT_SECRET: 's'.repeat(40),
-      DATABASE_URL: database.url,
-      ...ADMIN,
-    }
+    const env = await productionEnv(t)
     const server = await startServer(env)
     const { status, id } = await submit(server, 1)
     assert.equal(status, 201)

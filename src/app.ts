@@ -35,6 +35,9 @@ export async function buildApp(
     // Requests arriving during shutdown get a 503 in the API's error format (hook below).
     return503OnClosing: false,
     bodyLimit: config.bodyLimit,
+    // Opening the embedded database and migrating can take more than Fastify's default 10 s on a
+    // busy machine; a slow start is better than a failed one.
+    pluginTimeout: 120_000,
     trustProxy: config.trustProxy,
   })
 

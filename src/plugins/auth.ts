@@ -31,6 +31,8 @@ declare module 'fastify' {
     /** Hook: authenticate, then 403 unless the employee is an admin. */
     requireAdmin: (request: FastifyRequest) => Promise<void>
     issueToken: (employee: Pick<Employee, 'id' | 'role' | 'tokenVersion'>) => string
+    /** The claims of a validly signed bearer token on this request (verified once), if any. */
+    verifyBearer: (request: FastifyRequest) => TokenClaims | undefined
   }
   interface FastifyRequest {
     /** The authenticated employee, loaded fresh from the database for this request. */
@@ -66,14 +68,35 @@ export default fp<{ config: Config }>(
       app.jwt.sign({ sub: employee.id, role: employee.role, ver: employee.tokenVersion }),
     )
 
+    // The rate limiter (which keys on the employee) and authenticate both need the verified token:
+    // verify it once per request.
+    const verified = new WeakMap<FastifyRequest, { claims: unknown } | { error: unknown }>()
+    function verifyBearer(request: FastifyRequest): { claims: unknown } | { error: unknown } {
+      let outcome = verified.get(request)
+      if (!outcome) {
+        const [scheme, token] = (request.headers.authorization ?? '').split(' ')
+        try {
+          if (!scheme || !/^Bearer$/i.test(scheme) || !token) throw new Error('no bearer token')
+          outcome = { claims: app.jwt.verify(token) }
+        } catch (error) {
+          outcome = { error }
+        }
+        verified.set(request, outcome)
+      }
+      return outcome
+    }
+    app.decorate('verifyBearer', (request: FastifyRequest) => {
+      const outcome = verifyBearer(request)
+      return 'claims' in outcome && isTokenClaims(outcome.claims) ? outcome.claims : undefined
+    })
+
     async function authenticate(request: FastifyRequest): Promise<void> {
-      let claims: unknown
-      try {
-        claims = await request.jwtVerify()
-      } catch (error) {
-        const expired = (error as { code?: string }).code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED'
+      const outcome = verifyBearer(request)
+      if ('error' in outcome) {
+        const expired = (outcome.error as { code?: string }).code === 'FAST_JWT_EXPIRED'
         throw new UnauthorizedError(expired ? 'Token has expired, please log in again' : undefined)
       }
+      const { claims } = outcome
       if (!isTokenClaims(claims)) throw new UnauthorizedError()
       // The database, not the token, decides: a deactivated or deleted employee, or a token
       // issued before a password change, is refused at once.

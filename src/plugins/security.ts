@@ -5,7 +5,6 @@ import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
-import type { TokenClaims } from './auth.js'
 
 /** Per-client key for anonymous callers: the client address (see TRUST_PROXY). */
 export const byIp = (request: FastifyRequest): string => `ip:${request.ip}`
@@ -52,16 +51,10 @@ export default fp<{ config: Config }>(
       ...(app.redis ? { redis: app.redis } : {}),
       // Redis down: keep serving without limits rather than failing every request.
       skipOnError: true,
+      // An invalid token counts against the address it came from.
       keyGenerator: (request) => {
-        const header = request.headers.authorization
-        if (header?.startsWith('Bearer ')) {
-          try {
-            return `employee:${app.jwt.verify<TokenClaims>(header.slice('Bearer '.length)).sub}`
-          } catch {
-            // an invalid token counts against the address it came from
-          }
-        }
-        return byIp(request)
+        const claims = app.verifyBearer(request)
+        return claims ? `employee:${claims.sub}` : byIp(request)
       },
       errorResponseBuilder: (_request, context) =>
         new AppError(context.statusCode, `Too many requests, please try again in ${context.after}`),

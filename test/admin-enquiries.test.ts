@@ -6,10 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { employees, enquiries } from '../src/db/schema/index.js'
 import { neutralizeFormula } from '../src/modules/enquiries/export.js'
 import { buildTestApp, call, createEmployee, type TestEmployee } from './support/app.js'
-import { claim, detail, list, submitEnquiry } from './support/enquiries.js'
-
-const setStatus = (app: FastifyInstance, id: string, status: string, token: string) =>
-  call(app, { method: 'PUT', url: `/api/enquiries/${id}/status`, token, payload: { status } })
+import { claim, detail, list, setStatus, submitEnquiry } from './support/enquiries.js'
 
 describe('GET /api/enquiries (admin)', () => {
   let app: FastifyInstance

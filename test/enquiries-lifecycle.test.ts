@@ -4,7 +4,13 @@ import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { activity, enquiries, notes } from '../src/db/schema/index.js'
 import { buildTestApp, call, createEmployee, type TestEmployee } from './support/app.js'
-import { claim, detail, list, submitEnquiry } from './support/enquiries.js'
+import {
+  claim,
+  detail,
+  list,
+  setStatus as setEnquiryStatus,
+  submitEnquiry,
+} from './support/enquiries.js'
 
 let app: FastifyInstance
 let owner: TestEmployee
@@ -20,7 +26,7 @@ before(async () => {
 after(() => app.close())
 
 const setStatus = (id: string, status: string, token: string) =>
-  call(app, { method: 'PUT', url: `/api/enquiries/${id}/status`, token, payload: { status } })
+  setEnquiryStatus(app, id, status, token)
 const addNote = (id: string, text: unknown, token: string) =>
   call(app, { method: 'POST', url: `/api/enquiries/${id}/notes`, token, payload: { text } })
 const release = (id: string, token: string) =>

@@ -40,6 +40,15 @@ export async function claim(app: FastifyInstance, id: string, token: string) {
   return call(app, { method: 'POST', url: `/api/enquiries/${id}/claim`, token })
 }
 
+export async function setStatus(app: FastifyInstance, id: string, status: string, token: string) {
+  return call(app, {
+    method: 'PUT',
+    url: `/api/enquiries/${id}/status`,
+    token,
+    payload: { status },
+  })
+}
+
 export async function detail(app: FastifyInstance, id: string, token: string) {
   return call(app, { method: 'GET', url: `/api/enquiries/${id}`, token })
 }

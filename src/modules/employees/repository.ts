@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm'
+import { and, asc, eq, ilike, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import {
   type EmployeeRole,
@@ -122,15 +122,12 @@ export async function listEmployees(
   page: { offset: number; limit: number },
 ): Promise<{ rows: EmployeeListRow[]; total: number }> {
   const where = employeeWhere(filter)
-  const openLeads = db
-    .select({
-      claimedBy: enquiries.claimedBy,
-      count: sql<number>`count(*)::int`.as('open_leads'),
-    })
-    .from(enquiries)
-    .where(inArray(enquiries.status, ['claimed', 'contacted']))
-    .groupBy(enquiries.claimedBy)
-    .as('open_leads_by_owner')
+  // Counted for the page's rows only (through the owner index), not grouped over every enquiry.
+  // Drizzle leaves columns unqualified inside sql``, so both tables are named explicitly.
+  const openLeads = sql<number>`(SELECT count(*) FROM enquiries AS owned
+    WHERE owned.claimed_by = "employees"."id" AND owned.status IN ('claimed', 'contacted'))`.mapWith(
+    Number,
+  )
   const [rows, [counted]] = await Promise.all([
     db
       .select({
@@ -141,10 +138,9 @@ export async function listEmployees(
         isActive: employees.isActive,
         lastLogin: employees.lastLogin,
         createdAt: employees.createdAt,
-        openLeads: sql<number>`coalesce(${openLeads.count}, 0)`.mapWith(Number),
+        openLeads,
       })
       .from(employees)
-      .leftJoin(openLeads, eq(openLeads.claimedBy, employees.id))
       .where(where)
       .orderBy(asc(employees.name), asc(employees.id))
       .offset(page.offset)

@@ -16,7 +16,7 @@ const POOL_PAGE = `SELECT e.id, e.name, e.email, e.phone, e.course_interest, e.m
     o.id AS owner_id, o.name AS owner_name, o.email AS owner_email, e.claimed_at, e.created_at, e.updated_at
   FROM enquiries e LEFT JOIN employees o ON o.id = e.claimed_by
   WHERE e.status = 'unclaimed' ORDER BY e.created_at DESC, e.id DESC LIMIT $1 OFFSET $2`
-const POOL_COUNT = `SELECT count(*)::int AS total FROM enquiries WHERE status = 'unclaimed'`
+const POOL_COUNT = `SELECT coalesce(sum(count), 0)::int AS total FROM enquiry_status_counts WHERE status = 'unclaimed'`
 const AUTH = `SELECT id, name, email, role, is_active, token_version, last_login, created_at FROM employees WHERE id = $1`
 const INSERT = `INSERT INTO enquiries (id, name, email, phone, course_interest, message, source, priority)
   VALUES ($1, $2, $3, $4, $5, $6, 'website', 'medium') ON CONFLICT DO NOTHING RETURNING id, created_at`

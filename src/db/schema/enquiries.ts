@@ -1,10 +1,13 @@
 import { sql } from 'drizzle-orm'
 import {
+  bigint,
   check,
   index,
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -76,7 +79,7 @@ export const enquiries = pgTable(
     uniqueIndex('enquiries_open_phone_key')
       .on(table.phoneDigits)
       .where(sql`${table.status} IN ('unclaimed', 'claimed', 'contacted')`),
-    // The pool, in each of its orders; the count of the pool reads the same small index.
+    // The pool, in each of its orders (its total comes from enquiry_status_counts).
     index('enquiries_pool_created_idx')
       .on(table.createdAt, table.id)
       .where(sql`${table.status} = 'unclaimed'`),
@@ -86,6 +89,21 @@ export const enquiries = pgTable(
     index('enquiries_owner_idx').on(table.claimedBy, table.claimedAt, table.id),
     index('enquiries_created_idx').on(table.createdAt, table.id),
   ],
+)
+
+/**
+ * How many enquiries have each status, kept by triggers in the transaction of every change (see
+ * drizzle/0004): an exact total without counting rows. Each connection writes its own shard, so
+ * concurrent writers seldom wait on one row; a status's total is the sum of its shards.
+ */
+export const enquiryStatusCounts = pgTable(
+  'enquiry_status_counts',
+  {
+    status: enquiryStatus('status').notNull(),
+    shard: smallint('shard').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.status, table.shard] })],
 )
 
 export const notes = pgTable(

@@ -10,6 +10,7 @@ import {
   type EnquiryStatus,
   employees,
   enquiries,
+  enquiryStatusCounts,
   notes,
   openStatuses,
 } from '../../db/schema/index.js'
@@ -332,9 +333,24 @@ export async function listEnquiries(
       .leftJoin(owner, eq(owner.id, enquiries.claimedBy))
       .where(inArray(enquiries.id, pageIds))
       .orderBy(...ORDERS[order]),
-    db.select({ total: sql<number>`count(*)::int` }).from(enquiries).where(where),
+    countEnquiries(db, filter),
   ])
   return { rows, total: counted?.total ?? 0 }
+}
+
+/**
+ * How many enquiries match. Filtered by status alone (the pool) or not at all, the total is the sum
+ * of the trigger-kept counters, exact and independent of the table's size; other filters count rows.
+ */
+function countEnquiries(db: Db, filter: EnquiryFilter) {
+  const { status, ...others } = filter
+  if (Object.values(others).every((value) => value === undefined)) {
+    return db
+      .select({ total: sql<number>`coalesce(sum(${enquiryStatusCounts.count}), 0)::int` })
+      .from(enquiryStatusCounts)
+      .where(status !== undefined ? eq(enquiryStatusCounts.status, status) : undefined)
+  }
+  return db.select({ total: sql<number>`count(*)::int` }).from(enquiries).where(whereOf(filter))
 }
 
 /**

@@ -1,5 +1,6 @@
 import { and, asc, eq, ilike, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
+import { preparedStatements } from '../../db/prepared.js'
 import {
   type EmployeeRole,
   type EmployeeRow,
@@ -28,8 +29,17 @@ export interface NewEmployee {
   role: EmployeeRole
 }
 
+// Every authenticated request runs this one.
+const employeeById = preparedStatements((db) =>
+  db
+    .select(publicColumns)
+    .from(employees)
+    .where(eq(employees.id, sql.placeholder('id')))
+    .prepare('find_employee_by_id'),
+)
+
 export async function findEmployeeById(db: Db, id: string): Promise<Employee | undefined> {
-  const [row] = await db.select(publicColumns).from(employees).where(eq(employees.id, id))
+  const [row] = await employeeById(db).execute({ id })
   return row
 }
 

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import { stringify } from 'csv-stringify'
 import type { Db } from '../../db/client.js'
-import { type EnquiryFilter, listEnquiriesAfter } from './repository.js'
+import { type EnquiryFilter, listEnquiriesAfter } from './listing.js'
 
 const BATCH_SIZE = 1000
 

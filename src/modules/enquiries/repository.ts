@@ -1,6 +1,8 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
+import { preparedStatements } from '../../db/prepared.js'
+import { objectId } from '../../db/schema/columns.js'
 import {
   type ActivityDetails,
   type ActivityType,
@@ -10,7 +12,6 @@ import {
   type EnquiryStatus,
   employees,
   enquiries,
-  enquiryStatusCounts,
   notes,
   openStatuses,
 } from '../../db/schema/index.js'
@@ -63,24 +64,9 @@ export interface NewEnquiry {
   priority?: EnquiryPriority | undefined
 }
 
-export interface EnquiryFilter {
-  status?: EnquiryStatus
-  /** An employee id, or 'none' for enquiries nobody holds. */
-  claimedBy?: string
-  priority?: EnquiryPriority
-  source?: EnquirySource
-  courseInterest?: string
-  q?: string
-  /** createdAt bounds: from inclusive, to exclusive. */
-  from?: Date
-  to?: Date
-}
+export const owner = alias(employees, 'owner')
 
-export type EnquiryOrder = 'newest' | 'oldest' | 'priority' | 'recentlyClaimed'
-
-const owner = alias(employees, 'owner')
-
-const enquiryColumns = {
+export const enquiryColumns = {
   _id: enquiries.id,
   name: enquiries.name,
   email: enquiries.email,
@@ -98,16 +84,61 @@ const enquiryColumns = {
 
 const isOpen = inArray(enquiries.status, [...openStatuses])
 
-/** Inserts the enquiry unless an open one has the same email or phone digits; undefined then. */
+const insertWithCreatedEntry = preparedStatements((db) => {
+  const created = db.$with('created').as(
+    db
+      .insert(enquiries)
+      .values({
+        id: sql.placeholder('id'),
+        name: sql.placeholder('name'),
+        email: sql.placeholder('email'),
+        phone: sql.placeholder('phone'),
+        courseInterest: sql.placeholder('courseInterest'),
+        message: sql.placeholder('message'),
+        source: sql.placeholder('source'),
+        priority: sql.placeholder('priority'),
+      })
+      .onConflictDoNothing()
+      .returning({ id: enquiries.id, createdAt: enquiries.createdAt }),
+  )
+  // Selected in the activity table's column order, which INSERT … SELECT requires.
+  const entry = db
+    .select({
+      id: sql`${sql.placeholder('entryId')}`.as('id'),
+      enquiryId: created.id,
+      type: sql`'created'::activity_type`.as('type'),
+      actorId: sql`NULL`.as('actor_id'),
+      at: created.createdAt,
+      details: sql`'{}'::jsonb`.as('details'),
+    })
+    .from(created)
+  return db
+    .with(created)
+    .insert(activity)
+    .select(entry)
+    .returning({ id: activity.enquiryId, createdAt: activity.at })
+    .prepare('insert_enquiry_with_created_entry')
+})
+
+/**
+ * Inserts the enquiry and its `created` activity entry in one statement (one round trip, atomic),
+ * unless an open enquiry has the same email or phone digits: undefined then, and nothing written.
+ */
 export async function insertEnquiryUnlessOpenDuplicate(
   db: Db,
   enquiry: NewEnquiry,
 ): Promise<{ id: string; createdAt: Date } | undefined> {
-  const [row] = await db
-    .insert(enquiries)
-    .values(enquiry)
-    .onConflictDoNothing()
-    .returning({ id: enquiries.id, createdAt: enquiries.createdAt })
+  const [row] = await insertWithCreatedEntry(db).execute({
+    id: objectId(),
+    entryId: objectId(),
+    name: enquiry.name,
+    email: enquiry.email,
+    phone: enquiry.phone,
+    courseInterest: enquiry.courseInterest,
+    message: enquiry.message ?? null,
+    source: enquiry.source ?? 'website',
+    priority: enquiry.priority ?? 'medium',
+  })
   return row
 }
 
@@ -279,80 +310,6 @@ export async function findActivity(db: Db, enquiryId: string): Promise<ActivityR
     .orderBy(asc(activity.at), asc(activity.id))
 }
 
-/** `%`, `_` and `\` in a search are literal characters, not LIKE wildcards. */
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`
-
-export function whereOf(filter: EnquiryFilter): SQL | undefined {
-  const { status, claimedBy, priority, source, courseInterest, q, from, to } = filter
-  return and(
-    status !== undefined ? eq(enquiries.status, status) : undefined,
-    claimedBy === 'none' ? isNull(enquiries.claimedBy) : undefined,
-    claimedBy !== undefined && claimedBy !== 'none'
-      ? eq(enquiries.claimedBy, claimedBy)
-      : undefined,
-    from !== undefined ? gte(enquiries.createdAt, from) : undefined,
-    to !== undefined ? lt(enquiries.createdAt, to) : undefined,
-    priority !== undefined ? eq(enquiries.priority, priority) : undefined,
-    source !== undefined ? eq(enquiries.source, source) : undefined,
-    courseInterest !== undefined ? eq(enquiries.courseInterest, courseInterest) : undefined,
-    q !== undefined
-      ? sql`(${enquiries.name} ILIKE ${likePattern(q)} OR ${enquiries.email} ILIKE ${likePattern(q)} OR ${enquiries.phone} ILIKE ${likePattern(q)})`
-      : undefined,
-  )
-}
-
-// Every order ends on the id, so it is total and paging never repeats or skips a row.
-const ORDERS: Record<EnquiryOrder, SQL[]> = {
-  newest: [desc(enquiries.createdAt), desc(enquiries.id)],
-  oldest: [asc(enquiries.createdAt), asc(enquiries.id)],
-  priority: [desc(enquiries.priority), asc(enquiries.createdAt), asc(enquiries.id)],
-  recentlyClaimed: [desc(enquiries.claimedAt), desc(enquiries.id)],
-}
-
-/** One page and the total of all matches: two queries, whatever the page size. */
-export async function listEnquiries(
-  db: Db,
-  filter: EnquiryFilter,
-  order: EnquiryOrder,
-  page: { offset: number; limit: number },
-): Promise<{ rows: EnquiryRecord[]; total: number }> {
-  const where = whereOf(filter)
-  // Deferred join: the page's ids come from the index alone (a deep page skips index entries, not
-  // table rows); only the 20 rows shown are then read in full.
-  const pageIds = db
-    .select({ id: enquiries.id })
-    .from(enquiries)
-    .where(where)
-    .orderBy(...ORDERS[order])
-    .offset(page.offset)
-    .limit(page.limit)
-  const [rows, [counted]] = await Promise.all([
-    db
-      .select(enquiryColumns)
-      .from(enquiries)
-      .leftJoin(owner, eq(owner.id, enquiries.claimedBy))
-      .where(inArray(enquiries.id, pageIds))
-      .orderBy(...ORDERS[order]),
-    countEnquiries(db, filter),
-  ])
-  return { rows, total: counted?.total ?? 0 }
-}
-
-/**
- * How many enquiries match. Filtered by status alone (the pool) or not at all, the total is the sum
- * of the trigger-kept counters, exact and independent of the table's size; other filters count rows.
- */
-function countEnquiries(db: Db, filter: EnquiryFilter) {
-  const { status, ...others } = filter
-  if (Object.values(others).every((value) => value === undefined)) {
-    return db
-      .select({ total: sql<number>`coalesce(sum(${enquiryStatusCounts.count}), 0)::int` })
-      .from(enquiryStatusCounts)
-      .where(status !== undefined ? eq(enquiryStatusCounts.status, status) : undefined)
-  }
-  return db.select({ total: sql<number>`count(*)::int` }).from(enquiries).where(whereOf(filter))
-}
-
 /**
  * Gives every open lead of the employee back to the pool, each with a `released` entry; for the
  * transaction that deactivates them.
@@ -394,24 +351,4 @@ export async function assignTo(db: Db, id: string, employeeId: string): Promise<
       updatedAt: sql`now()`,
     })
     .where(eq(enquiries.id, id))
-}
-
-/** Export rows: enquiries in creation order, fetched in batches after a keyset cursor. */
-export async function listEnquiriesAfter(
-  db: Db,
-  filter: EnquiryFilter,
-  after: { createdAt: Date; id: string } | undefined,
-  limit: number,
-): Promise<EnquiryRecord[]> {
-  // A row comparison, which the (created_at, id) index answers directly (an OR would not).
-  const cursor = after
-    ? sql`(${enquiries.createdAt}, ${enquiries.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id})`
-    : undefined
-  return db
-    .select(enquiryColumns)
-    .from(enquiries)
-    .leftJoin(owner, eq(owner.id, enquiries.claimedBy))
-    .where(and(whereOf(filter), cursor))
-    .orderBy(asc(enquiries.createdAt), asc(enquiries.id))
-    .limit(limit)
 }

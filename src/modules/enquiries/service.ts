@@ -3,12 +3,11 @@ import { isUniqueViolation } from '../../db/errors.js'
 import type { EnquiryStatus } from '../../db/schema/index.js'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js'
 import type { Employee } from '../employees/repository.js'
+import { type EnquiryFilter, type EnquiryOrder, listEnquiries } from './listing.js'
 import {
   absorbResubmission,
   assignTo,
   claimIfUnclaimed,
-  type EnquiryFilter,
-  type EnquiryOrder,
   type EnquiryRecord,
   type EnquiryState,
   findActiveEmployeeForUpdate,
@@ -19,7 +18,6 @@ import {
   findNotes,
   insertEnquiryUnlessOpenDuplicate,
   insertNote,
-  listEnquiries,
   type NewEnquiry,
   recordActivity,
   returnToPool,
@@ -46,12 +44,9 @@ export async function submitEnquiry(
   const priority = input.priority ?? 'medium'
   // A retry is needed only if the open lead we collided with was closed in between.
   for (let attempt = 0; attempt < 3; attempt++) {
+    const created = await insertEnquiryUnlessOpenDuplicate(db, input)
+    if (created) return { id: created.id, submittedAt: created.createdAt, created: true }
     const outcome = await db.transaction(async (tx) => {
-      const created = await insertEnquiryUnlessOpenDuplicate(tx, input)
-      if (created) {
-        await recordActivity(tx, { enquiryId: created.id, type: 'created', actorId: null })
-        return { id: created.id, submittedAt: created.createdAt, created: true }
-      }
       const existing = await absorbResubmission(tx, {
         email: input.email,
         phone: input.phone,

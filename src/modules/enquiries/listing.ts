@@ -1,0 +1,224 @@
+import { and, asc, desc, eq, gte, isNull, lt, type SQL, sql } from 'drizzle-orm'
+import type { Db } from '../../db/client.js'
+import { preparedStatements } from '../../db/prepared.js'
+import {
+  type EnquiryPriority,
+  type EnquirySource,
+  type EnquiryStatus,
+  enquiries,
+  enquiryStatusCounts,
+  enquiryStatuses,
+} from '../../db/schema/index.js'
+import { type EnquiryRecord, enquiryColumns, owner } from './repository.js'
+
+/** Lists of enquiries: pages with their totals, and the export's batches. */
+
+export interface EnquiryFilter {
+  status?: EnquiryStatus
+  /** An employee id, or 'none' for enquiries nobody holds. */
+  claimedBy?: string
+  priority?: EnquiryPriority
+  source?: EnquirySource
+  courseInterest?: string
+  q?: string
+  /** createdAt bounds: from inclusive, to exclusive. */
+  from?: Date
+  to?: Date
+}
+
+export type EnquiryOrder = 'newest' | 'oldest' | 'priority' | 'recentlyClaimed'
+
+/** `%`, `_` and `\` in a search are literal characters, not LIKE wildcards. */
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`
+
+/** The filter's values as statement parameters; `q` becomes its LIKE pattern. */
+function parametersOf(filter: EnquiryFilter) {
+  const { claimedBy, priority, source, courseInterest, q, from, to } = filter
+  return {
+    claimedBy,
+    priority,
+    source,
+    courseInterest,
+    q: q === undefined ? undefined : likePattern(q),
+    from,
+    to,
+  }
+}
+type Parameters = ReturnType<typeof parametersOf>
+
+/**
+ * A status is written into the SQL as a literal (from the fixed list, never from input as such), so
+ * that a prepared statement's plan can use the partial indexes of the pool.
+ */
+function statusIs(status: EnquiryStatus): SQL {
+  if (!enquiryStatuses.includes(status)) throw new Error(`unknown status ${String(status)}`)
+  return sql`${enquiries.status} = ${sql.raw(`'${status}'`)}`
+}
+
+/**
+ * The WHERE clause of a filter. `bind` supplies each value: the value itself, or a placeholder of
+ * the same name for a prepared statement.
+ */
+function conditionsOf(
+  filter: EnquiryFilter,
+  bind: (name: keyof Parameters, value: unknown) => unknown,
+): SQL | undefined {
+  const { claimedBy, priority, source, courseInterest, q, from, to } = parametersOf(filter)
+  const param = (name: keyof Parameters, value: unknown) => sql`${bind(name, value)}`
+  return and(
+    filter.status !== undefined ? statusIs(filter.status) : undefined,
+    claimedBy === 'none' ? isNull(enquiries.claimedBy) : undefined,
+    claimedBy !== undefined && claimedBy !== 'none'
+      ? eq(enquiries.claimedBy, param('claimedBy', claimedBy))
+      : undefined,
+    from !== undefined ? gte(enquiries.createdAt, param('from', from)) : undefined,
+    to !== undefined ? lt(enquiries.createdAt, param('to', to)) : undefined,
+    priority !== undefined ? eq(enquiries.priority, param('priority', priority)) : undefined,
+    source !== undefined ? eq(enquiries.source, param('source', source)) : undefined,
+    courseInterest !== undefined
+      ? eq(enquiries.courseInterest, param('courseInterest', courseInterest))
+      : undefined,
+    q !== undefined
+      ? sql`(${enquiries.name} ILIKE ${param('q', q)} OR ${enquiries.email} ILIKE ${param('q', q)} OR ${enquiries.phone} ILIKE ${param('q', q)})`
+      : undefined,
+  )
+}
+
+export function whereOf(filter: EnquiryFilter): SQL | undefined {
+  return conditionsOf(filter, (_name, value) => value)
+}
+
+// Every order ends on the id, so it is total and paging never repeats or skips a row.
+const ORDERS: Record<EnquiryOrder, SQL[]> = {
+  newest: [desc(enquiries.createdAt), desc(enquiries.id)],
+  oldest: [asc(enquiries.createdAt), asc(enquiries.id)],
+  priority: [desc(enquiries.priority), asc(enquiries.createdAt), asc(enquiries.id)],
+  recentlyClaimed: [desc(enquiries.claimedAt), desc(enquiries.id)],
+}
+
+/**
+ * What a list statement's text depends on: the order, the status and "nobody holds it" (written as
+ * literals), and which other filters are present (their values are parameters).
+ */
+interface ListShape {
+  order: EnquiryOrder
+  status?: EnquiryStatus
+  claimedBy?: 'none' | 'someone'
+  present: (keyof Parameters)[]
+}
+
+function shapeOf(filter: EnquiryFilter, order: EnquiryOrder): ListShape {
+  const { claimedBy, ...others } = parametersOf(filter)
+  return {
+    order,
+    ...(filter.status !== undefined ? { status: filter.status } : {}),
+    ...(claimedBy !== undefined ? { claimedBy: claimedBy === 'none' ? 'none' : 'someone' } : {}),
+    present: (Object.keys(others) as (keyof Parameters)[]).filter(
+      (name) => others[name as keyof typeof others] !== undefined,
+    ),
+  }
+}
+
+/** The WHERE clause of a shape: every value present is a placeholder named after its filter. */
+function placeholdersOf({ status, claimedBy, present }: ListShape) {
+  // Any stand-in value will do: only which filters are present shapes the SQL.
+  const standIn = Object.fromEntries(present.map((name) => [name, name])) as EnquiryFilter
+  return conditionsOf(
+    {
+      ...standIn,
+      ...(status !== undefined ? { status } : {}),
+      ...(claimedBy !== undefined ? { claimedBy } : {}),
+    },
+    (name) => sql.placeholder(name),
+  )
+}
+
+// Statement names must stay unique per text on a connection: one name per shape, process-wide.
+const statementNames = new Map<string, number>()
+const statementNumber = (shape: string) => {
+  let number = statementNames.get(shape)
+  if (number === undefined) {
+    number = statementNames.size + 1
+    statementNames.set(shape, number)
+  }
+  return number
+}
+
+const listStatements = preparedStatements((db, key) => {
+  const shape = JSON.parse(key) as ListShape
+  const where = placeholdersOf(shape)
+  const number = statementNumber(key)
+  // Deferred join: the page's ids come from the index alone (a deep page skips index entries, not
+  // table rows); only the 20 rows shown are then read in full. As an array (computed once, then
+  // looked up by primary key) rather than IN (subquery): the prepared statement's generic plan
+  // cannot know the limit, and for IN it would then hash-join the whole table.
+  const pageIds = db
+    .select({ id: enquiries.id })
+    .from(enquiries)
+    .where(where)
+    .orderBy(...ORDERS[shape.order])
+    .offset(sql.placeholder('offset'))
+    .limit(sql.placeholder('limit'))
+  // Filtered by status alone (the pool) or not at all, the total is the sum of the trigger-kept
+  // counters: exact, and as cheap at a million rows as at ten. Other filters count the rows.
+  const total =
+    shape.claimedBy === undefined && shape.present.length === 0
+      ? db
+          .select({ total: sql<number>`coalesce(sum(${enquiryStatusCounts.count}), 0)::int` })
+          .from(enquiryStatusCounts)
+          .where(
+            shape.status !== undefined
+              ? sql`${enquiryStatusCounts.status} = ${sql.raw(`'${shape.status}'`)}`
+              : undefined,
+          )
+      : db.select({ total: sql<number>`count(*)::int` }).from(enquiries).where(where)
+  return {
+    // The page with the total on each row (an uncorrelated subquery, computed once): one round trip.
+    page: db
+      .select({ ...enquiryColumns, total: sql<number>`(${total})` })
+      .from(enquiries)
+      .leftJoin(owner, eq(owner.id, enquiries.claimedBy))
+      .where(sql`${enquiries.id} = ANY(ARRAY(${pageIds}))`)
+      .orderBy(...ORDERS[shape.order])
+      .prepare(`enquiry_page_${number}`),
+    // For a page past the end, which has no row to carry it.
+    total: total.prepare(`enquiry_total_${number}`),
+  }
+})
+
+/** One page and the total of all matches, in one statement (two for a page past the end). */
+export async function listEnquiries(
+  db: Db,
+  filter: EnquiryFilter,
+  order: EnquiryOrder,
+  page: { offset: number; limit: number },
+): Promise<{ rows: EnquiryRecord[]; total: number }> {
+  const statements = listStatements(db, JSON.stringify(shapeOf(filter, order)))
+  const values = { ...parametersOf(filter), ...page }
+  const found = await statements.page.execute(values)
+  const [first] = found
+  if (first) return { rows: found.map(({ total: _total, ...row }) => row), total: first.total }
+  if (page.offset === 0) return { rows: [], total: 0 }
+  const [counted] = await statements.total.execute(values)
+  return { rows: [], total: counted?.total ?? 0 }
+}
+
+/** Export rows: enquiries in creation order, fetched in batches after a keyset cursor. */
+export async function listEnquiriesAfter(
+  db: Db,
+  filter: EnquiryFilter,
+  after: { createdAt: Date; id: string } | undefined,
+  limit: number,
+): Promise<EnquiryRecord[]> {
+  // A row comparison, which the (created_at, id) index answers directly (an OR would not).
+  const cursor = after
+    ? sql`(${enquiries.createdAt}, ${enquiries.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id})`
+    : undefined
+  return db
+    .select(enquiryColumns)
+    .from(enquiries)
+    .leftJoin(owner, eq(owner.id, enquiries.claimedBy))
+    .where(and(whereOf(filter), cursor))
+    .orderBy(asc(enquiries.createdAt), asc(enquiries.id))
+    .limit(limit)
+}

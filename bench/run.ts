@@ -11,6 +11,8 @@ import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import pg from 'pg'
 import { openDatabase } from '../src/db/client.js'
+import type { EnquiryPriority } from '../src/db/schema/index.js'
+import { cursorAfter } from '../src/modules/enquiries/cursor.js'
 import { explainPool } from './explain.js'
 import type { LoadResult, LoadScenario } from './load.js'
 import { BENCH_PASSWORD, seed } from './seed.js'
@@ -267,6 +269,19 @@ async function main(): Promise<void> {
   const unclaimed = (await database.db.execute(
     sql`SELECT id FROM enquiries WHERE status = 'unclaimed' ORDER BY created_at`,
   )) as unknown as { rows: { id: string }[] }
+  // The cursor a client following nextCursor would hold for page 500 (after row 9,980).
+  const lastOf499 = (await database.db.execute(
+    sql`SELECT id, created_at, priority FROM enquiries WHERE status = 'unclaimed'
+        ORDER BY created_at DESC, id DESC OFFSET 9979 LIMIT 1`,
+  )) as unknown as { rows: { id: string; created_at: string; priority: EnquiryPriority }[] }
+  const deepRow = lastOf499.rows[0]
+  const page500Cursor = deepRow
+    ? cursorAfter('newest', 499, {
+        _id: deepRow.id,
+        createdAt: new Date(deepRow.created_at),
+        priority: deepRow.priority,
+      })
+    : ''
   if (!args.embedded) {
     const planFile = join(root, 'bench', `plans-${rows}.md`)
     writeFileSync(planFile, await explainPool(database.db, rows))
@@ -347,10 +362,18 @@ async function main(): Promise<void> {
       }
     }
     if (wants('deep'))
-      await measure('pool page 500', 'app', app.child, {
+      await measure('pool page 500 by offset', 'app', app.child, {
         url: app.url,
         method: 'GET',
         path: '/api/enquiries/unclaimed?page=500&limit=20',
+        headers: auth(admin.token),
+        connections,
+      })
+    if (wants('deep') && page500Cursor)
+      await measure('pool page 500 by cursor', 'app', app.child, {
+        url: app.url,
+        method: 'GET',
+        path: `/api/enquiries/unclaimed?limit=20&cursor=${page500Cursor}`,
         headers: auth(admin.token),
         connections,
       })

@@ -28,6 +28,13 @@ export interface EnquiryFilter {
 
 export type EnquiryOrder = 'newest' | 'oldest' | 'priority' | 'recentlyClaimed'
 
+/** The sort key of a row: a page given one starts right after that row. */
+export interface PageKey {
+  createdAt: Date
+  id: string
+  priority: EnquiryPriority
+}
+
 /** `%`, `_` and `\` in a search are literal characters, not LIKE wildcards. */
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`
 
@@ -102,15 +109,18 @@ const ORDERS: Record<EnquiryOrder, SQL[]> = {
  */
 interface ListShape {
   order: EnquiryOrder
+  /** Starts after a given row (keyset) rather than at an offset. */
+  after: boolean
   status?: EnquiryStatus
   claimedBy?: 'none' | 'someone'
   present: (keyof Parameters)[]
 }
 
-function shapeOf(filter: EnquiryFilter, order: EnquiryOrder): ListShape {
+function shapeOf(filter: EnquiryFilter, order: EnquiryOrder, after: boolean): ListShape {
   const { claimedBy, ...others } = parametersOf(filter)
   return {
     order,
+    after,
     ...(filter.status !== undefined ? { status: filter.status } : {}),
     ...(claimedBy !== undefined ? { claimedBy: claimedBy === 'none' ? 'none' : 'someone' } : {}),
     present: (Object.keys(others) as (keyof Parameters)[]).filter(
@@ -133,6 +143,19 @@ function placeholdersOf({ status, claimedBy, present }: ListShape) {
   )
 }
 
+const afterCreatedAt = sql`${sql.placeholder('afterCreatedAt')}::timestamptz`
+const afterId = sql.placeholder('afterId')
+const afterPriority = sql`${sql.placeholder('afterPriority')}::enquiry_priority`
+
+/** The rows after a given one, in each order: row comparisons, which the order's index seeks to. */
+const AFTER: Record<EnquiryOrder, SQL | undefined> = {
+  newest: sql`(${enquiries.createdAt}, ${enquiries.id}) < (${afterCreatedAt}, ${afterId})`,
+  oldest: sql`(${enquiries.createdAt}, ${enquiries.id}) > (${afterCreatedAt}, ${afterId})`,
+  // Priorities run high to low, then oldest first: the seek starts at the cursor's priority.
+  priority: sql`${enquiries.priority} <= ${afterPriority} AND (${enquiries.priority} < ${afterPriority} OR (${enquiries.createdAt}, ${enquiries.id}) > (${afterCreatedAt}, ${afterId}))`,
+  recentlyClaimed: undefined,
+}
+
 // Statement names must stay unique per text on a connection: one name per shape, process-wide.
 const statementNames = new Map<string, number>()
 const statementNumber = (shape: string) => {
@@ -147,6 +170,8 @@ const statementNumber = (shape: string) => {
 const listStatements = preparedStatements((db, key) => {
   const shape = JSON.parse(key) as ListShape
   const where = placeholdersOf(shape)
+  const keyset = shape.after ? AFTER[shape.order] : undefined
+  if (shape.after && !keyset) throw new Error(`no cursor paging in ${shape.order} order`)
   const number = statementNumber(key)
   // Deferred join: the page's ids come from the index alone (a deep page skips index entries, not
   // table rows); only the 20 rows shown are then read in full. As an array (computed once, then
@@ -155,7 +180,7 @@ const listStatements = preparedStatements((db, key) => {
   const pageIds = db
     .select({ id: enquiries.id })
     .from(enquiries)
-    .where(where)
+    .where(and(where, keyset))
     .orderBy(...ORDERS[shape.order])
     .offset(sql.placeholder('offset'))
     .limit(sql.placeholder('limit'))
@@ -186,19 +211,34 @@ const listStatements = preparedStatements((db, key) => {
   }
 })
 
-/** One page and the total of all matches, in one statement (two for a page past the end). */
+/**
+ * One page and the total of all matches, in one statement (two for a page past the end). The page
+ * starts at an offset, or right after the row `after` when given.
+ */
 export async function listEnquiries(
   db: Db,
   filter: EnquiryFilter,
   order: EnquiryOrder,
-  page: { offset: number; limit: number },
+  page: { offset: number; limit: number; after?: PageKey | undefined },
 ): Promise<{ rows: EnquiryRecord[]; total: number }> {
-  const statements = listStatements(db, JSON.stringify(shapeOf(filter, order)))
-  const values = { ...parametersOf(filter), ...page }
+  const { offset, limit, after } = page
+  const statements = listStatements(db, JSON.stringify(shapeOf(filter, order, !!after)))
+  const values = {
+    ...parametersOf(filter),
+    offset,
+    limit,
+    ...(after
+      ? {
+          afterCreatedAt: after.createdAt.toISOString(),
+          afterId: after.id,
+          afterPriority: after.priority,
+        }
+      : {}),
+  }
   const found = await statements.page.execute(values)
   const [first] = found
   if (first) return { rows: found.map(({ total: _total, ...row }) => row), total: first.total }
-  if (page.offset === 0) return { rows: [], total: 0 }
+  if (offset === 0 && !after) return { rows: [], total: 0 }
   const [counted] = await statements.total.execute(values)
   return { rows: [], total: counted?.total ?? 0 }
 }

@@ -80,12 +80,13 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
       },
     },
     async (request) => {
-      const { page, limit, sort, ...filter } = request.query
+      const { page, limit, cursor, sort, ...filter } = request.query
       const result = await listEnquiryPage(app.db, { ...filter, status: 'unclaimed' }, sort, {
         page,
         limit,
+        cursor,
       })
-      return toListResponse(result, { page, limit })
+      return toListResponse(result, limit)
     },
   )
 
@@ -105,7 +106,7 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
       const { page, limit, status } = request.query
       const filter = { claimedBy: currentEmployee(request).id, ...(status ? { status } : {}) }
       const result = await listEnquiryPage(app.db, filter, 'recentlyClaimed', { page, limit })
-      return toListResponse(result, { page, limit })
+      return toListResponse(result, limit)
     },
   )
 
@@ -122,9 +123,13 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
       },
     },
     async (request) => {
-      const { page, limit, sort, ...filter } = request.query
-      const result = await listEnquiryPage(app.db, toEnquiryFilter(filter), sort, { page, limit })
-      return toListResponse(result, { page, limit })
+      const { page, limit, cursor, sort, ...filter } = request.query
+      const result = await listEnquiryPage(app.db, toEnquiryFilter(filter), sort, {
+        page,
+        limit,
+        cursor,
+      })
+      return toListResponse(result, limit)
     },
   )
 

@@ -110,6 +110,14 @@ export const PoolQuery = Type.Object(
   {
     page: Page,
     limit: Limit,
+    cursor: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 300,
+        description:
+          'The nextCursor of the previous page: continues right after its last row, however deep, and keeps its place as enquiries arrive. Takes precedence over page.',
+      }),
+    ),
     priority: Type.Optional(Priority),
     source: Type.Optional(Source),
     courseInterest: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
@@ -134,6 +142,12 @@ export const ListResponse = Type.Object({
   total: Type.Integer(),
   page: Type.Integer(),
   pages: Type.Integer(),
+  nextCursor: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description:
+        'Pass as `cursor` to get the next page; null on the last page. Only on lists that take a cursor.',
+    }),
+  ),
   data: Type.Array(EnquiryView),
 })
 
@@ -188,6 +202,14 @@ export const AdminListQuery = Type.Object(
   {
     page: Page,
     limit: Limit,
+    cursor: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 300,
+        description:
+          'The nextCursor of the previous page: continues right after its last row, however deep, and keeps its place as enquiries arrive. Takes precedence over page.',
+      }),
+    ),
     ...AdminFilterFields,
     sort: Type.Enum(['newest', 'oldest', 'priority'], { default: 'newest' }),
   },

@@ -3,6 +3,7 @@ import { isUniqueViolation } from '../../db/errors.js'
 import type { EnquiryStatus } from '../../db/schema/index.js'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js'
 import type { Employee } from '../employees/repository.js'
+import { cursorAfter, readCursor, supportsCursor } from './cursor.js'
 import { type EnquiryFilter, type EnquiryOrder, listEnquiries } from './listing.js'
 import {
   absorbResubmission,
@@ -89,15 +90,46 @@ export function toEnquiryFilter(input: AdminFilterInput): EnquiryFilter {
 export interface Paging {
   page: number
   limit: number
+  /** The nextCursor of the previous page: continues after its last row (page then comes from it). */
+  cursor?: string | undefined
+}
+
+export interface EnquiryPage {
+  rows: EnquiryRecord[]
+  total: number
+  page: number
+  /** Where the next page starts, when there is one (orders that support cursors only). */
+  nextCursor?: string | null
 }
 
 export async function listEnquiryPage(
   db: Db,
   filter: EnquiryFilter,
   order: EnquiryOrder,
-  { page, limit }: Paging,
-): Promise<{ rows: EnquiryRecord[]; total: number }> {
-  return listEnquiries(db, filter, order, { offset: (page - 1) * limit, limit })
+  { page, limit, cursor }: Paging,
+): Promise<EnquiryPage> {
+  if (cursor !== undefined && !supportsCursor(order)) {
+    throw new ValidationError('Invalid cursor', [
+      { field: 'cursor', message: 'is not supported by this list' },
+    ])
+  }
+  const continued =
+    cursor !== undefined && supportsCursor(order) ? readCursor(cursor, order) : undefined
+  const current = continued?.page ?? page
+  const { rows, total } = await listEnquiries(db, filter, order, {
+    offset: continued ? 0 : (current - 1) * limit,
+    limit,
+    after: continued?.after,
+  })
+  if (!supportsCursor(order)) return { rows, total, page: current }
+  const last = rows.at(-1)
+  const hasMore = last !== undefined && rows.length === limit && current * limit < total
+  return {
+    rows,
+    total,
+    page: current,
+    nextCursor: hasMore ? cursorAfter(order, current, last) : null,
+  }
 }
 
 async function requireEnquiry(db: Db, id: string): Promise<EnquiryRecord> {

@@ -1,6 +1,7 @@
 import type { Static } from 'typebox'
 import type { ActivityRecord, EnquiryRecord, NoteRecord } from './repository.js'
 import type { ActivityView, EnquiryDetailView, EnquiryView, NoteView } from './schemas.js'
+import type { EnquiryPage } from './service.js'
 
 /** Records → the JSON the API promises (dates as ISO 8601 strings). */
 
@@ -33,16 +34,14 @@ export function toEnquiryDetailView(detail: {
   }
 }
 
-export function toListResponse(
-  result: { rows: EnquiryRecord[]; total: number },
-  paging: { page: number; limit: number },
-) {
+export function toListResponse(result: EnquiryPage, limit: number) {
   return {
     success: true as const,
     count: result.rows.length,
     total: result.total,
-    page: paging.page,
-    pages: Math.ceil(result.total / paging.limit),
+    page: result.page,
+    pages: Math.ceil(result.total / limit),
+    ...(result.nextCursor !== undefined ? { nextCursor: result.nextCursor } : {}),
     data: result.rows.map(toEnquiryView),
   }
 }

@@ -37,6 +37,7 @@ const EnvSchema = Type.Object({
   LOGIN_FAILURE_WINDOW_MS: Type.Integer({ minimum: 1000, default: 900_000 }),
   METRICS_ENABLED: Type.Boolean({ default: true }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+  AUTH_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 2_000 }),
   WEB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
 })
 type Env = Static<typeof EnvSchema>
@@ -51,6 +52,8 @@ export interface Config {
   env: 'development' | 'production' | 'test'
   database: DatabaseTarget
   jwt: { secret: string; expiresInSeconds: number; secretIsEphemeral: boolean }
+  /** How long an instance may reuse the employee behind a token (0: read it on every request). */
+  authCacheTtlMs: number
   admin: { email: string; password: string; name: string } | undefined
   allowPublicRegistration: boolean
   logLevel: string
@@ -200,6 +203,7 @@ export function loadConfig(
       expiresInSeconds: parseDuration(env.JWT_EXPIRE),
       secretIsEphemeral: env.JWT_SECRET === undefined,
     },
+    authCacheTtlMs: env.AUTH_CACHE_TTL_MS,
     admin:
       env.ADMIN_EMAIL !== undefined && env.ADMIN_PASSWORD !== undefined
         ? {

@@ -218,7 +218,10 @@ describe('list queries', () => {
       queries++
       return query(...args)
     }) as typeof client.query
-    const app = await buildApp(testConfig(), { database: wrapPglite(client) })
+    // Callers read on every request here; the next test covers reusing them.
+    const app = await buildApp(testConfig({ AUTH_CACHE_TTL_MS: '0' }), {
+      database: wrapPglite(client),
+    })
     t.after(() => app.close())
     const admin = await createEmployee(app, { role: 'admin' })
     for (let i = 0; i < 20; i++) {

@@ -19,8 +19,20 @@ export interface Database {
   kind: DatabaseTarget['kind']
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>
+  /**
+   * Calls `onMessage` with the payload of each NOTIFY on `channel`. `onListening(false)` means
+   * notifications may be missed from then on (connection lost; it is retried every second) until
+   * `onListening(true)`. Resolves to a function that stops listening.
+   */
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onListening: (listening: boolean) => void,
+  ): Promise<() => Promise<void>>
   close(): Promise<void>
 }
+
+const CHANNEL = /^[a-z_]+$/
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url))
 // Any constant shared by every instance of this service; serializes concurrent migrations.
@@ -58,7 +70,61 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
         await client.end()
       }
     },
+    listen: (channel, onMessage, onListening) =>
+      listenPostgres(url, channel, onMessage, onListening),
     close: () => pool.end(),
+  }
+}
+
+/** LISTEN on a connection of its own, reconnecting while the server is unreachable. */
+async function listenPostgres(
+  url: string,
+  channel: string,
+  onMessage: (payload: string) => void,
+  onListening: (listening: boolean) => void,
+): Promise<() => Promise<void>> {
+  if (!CHANNEL.test(channel)) throw new Error(`invalid channel name ${channel}`)
+  let current: pg.Client | undefined
+  let stopped = false
+  let retry: NodeJS.Timeout | undefined
+  const lost = (client: pg.Client) => {
+    if (client !== current && current !== undefined) return
+    current = undefined
+    onListening(false)
+    client.end().catch(() => {})
+    if (!stopped && !retry) {
+      retry = setTimeout(() => {
+        retry = undefined
+        void connect()
+      }, 1000)
+      retry.unref()
+    }
+  }
+  const connect = async () => {
+    const client = new pg.Client({ connectionString: url })
+    client.on('notification', (message) => {
+      if (message.channel === channel) onMessage(message.payload ?? '')
+    })
+    client.on('error', () => lost(client))
+    client.on('end', () => lost(client))
+    try {
+      await client.connect()
+      await client.query(`LISTEN ${channel}`)
+      if (stopped) return void (await client.end())
+      current = client
+      onListening(true)
+    } catch {
+      lost(client)
+    }
+  }
+  await connect()
+  return async () => {
+    stopped = true
+    clearTimeout(retry)
+    const client = current
+    current = undefined
+    onListening(false)
+    await client?.end().catch(() => {})
   }
 }
 
@@ -133,6 +199,17 @@ export function wrapPglite(client: PGlite): Database {
       const next = previous.catch(() => {}).then(() => migratePglite(db, { migrationsFolder }))
       pgliteMigrations.set(client, next)
       return next
+    },
+    async listen(channel, onMessage, onListening) {
+      if (!CHANNEL.test(channel)) throw new Error(`invalid channel name ${channel}`)
+      // One in-process instance: notifications cannot be lost in transit.
+      const unlisten = await client.listen(channel, onMessage)
+      onListening(true)
+      return async () => {
+        onListening(false)
+        // Closing the instance has already ended every subscription.
+        if (!client.closed) await unlisten()
+      }
     },
     close: () => client.close(),
   }

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { EmployeeRole } from '../db/schema/index.js'
 import { ForbiddenError, UnauthorizedError } from '../errors.js'
+import { CallerCache } from '../modules/auth/caller-cache.js'
 import { type Employee, findEmployeeById } from '../modules/employees/repository.js'
 
 /** What a token carries: who, their role when it was issued, and the token version to revoke it. */
@@ -31,16 +32,20 @@ declare module 'fastify' {
     /** Hook: authenticate, then 403 unless the employee is an admin. */
     requireAdmin: (request: FastifyRequest) => Promise<void>
     issueToken: (employee: Pick<Employee, 'id' | 'role' | 'tokenVersion'>) => string
+    /** After a change to an employee has committed: their next request reads them afresh. */
+    forgetCaller: (employeeId: string) => void
     /** The claims of a validly signed bearer token on this request (verified once), if any. */
     verifyBearer: (request: FastifyRequest) => TokenClaims | undefined
   }
   interface FastifyRequest {
-    /** The authenticated employee, loaded fresh from the database for this request. */
+    /** The authenticated employee, as the database holds them (see CallerCache). */
     employee?: Employee
   }
 }
 
 const OBJECT_ID = /^[0-9a-f]{24}$/
+/** Notified by a trigger on every change to an employee (drizzle/0005). */
+const EMPLOYEE_CHANGED = 'crm_employee_changed'
 
 function isTokenClaims(value: unknown): value is TokenClaims {
   const claims = value as Partial<TokenClaims> | null
@@ -67,6 +72,20 @@ export default fp<{ config: Config }>(
     app.decorate('issueToken', (employee: Pick<Employee, 'id' | 'role' | 'tokenVersion'>) =>
       app.jwt.sign({ sub: employee.id, role: employee.role, ver: employee.tokenVersion }),
     )
+
+    const callers = new CallerCache(config.authCacheTtlMs, (id) => findEmployeeById(app.db, id))
+    if (config.authCacheTtlMs > 0) {
+      const stopListening = await app.listenToDatabase(
+        EMPLOYEE_CHANGED,
+        (id) => callers.forget(id),
+        (listening) => {
+          callers.enabled = listening
+          if (!listening) app.log.warn('employee change notifications paused: not caching callers')
+        },
+      )
+      app.addHook('onClose', stopListening)
+    }
+    app.decorate('forgetCaller', (employeeId: string) => callers.forget(employeeId))
 
     // The rate limiter (which keys on the employee) and authenticate both need the verified token:
     // verify it once per request.
@@ -100,7 +119,7 @@ export default fp<{ config: Config }>(
       if (!isTokenClaims(claims)) throw new UnauthorizedError()
       // The database, not the token, decides: a deactivated or deleted employee, or a token
       // issued before a password change, is refused at once.
-      const employee = await findEmployeeById(app.db, claims.sub)
+      const employee = await callers.get(claims.sub)
       if (!employee?.isActive || employee.tokenVersion !== claims.ver) {
         throw new UnauthorizedError()
       }

@@ -6,6 +6,8 @@ import { ensureBootstrapAdmin } from '../modules/employees/service.js'
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db
+    /** LISTEN for the database's notifications (see Database.listen). */
+    listenToDatabase: Database['listen']
   }
 }
 
@@ -30,6 +32,7 @@ export default fp<DatabasePluginOptions>(
       if (created) app.log.info({ email: config.admin.email }, 'created the configured admin')
     }
     app.decorate('db', opened.db)
+    app.decorate('listenToDatabase', opened.listen)
   },
   { name: 'database' },
 )

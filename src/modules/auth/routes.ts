@@ -121,6 +121,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { 
     },
     async (request) => {
       const employee = await changePassword(app.db, currentEmployee(request).id, request.body)
+      app.forgetCaller(employee.id)
       return {
         success: true as const,
         message: 'Password changed: other sessions have been logged out',

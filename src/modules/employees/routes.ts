@@ -97,6 +97,7 @@ const employeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.body,
         currentEmployee(request),
       )
+      app.forgetCaller(employee.id)
       return { success: true as const, message: 'Employee updated', data: toEmployeeView(employee) }
     },
   )

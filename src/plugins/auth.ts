@@ -75,15 +75,21 @@ export default fp<{ config: Config }>(
 
     const callers = new CallerCache(config.authCacheTtlMs, (id) => findEmployeeById(app.db, id))
     if (config.authCacheTtlMs > 0) {
+      let stopping = false
       const stopListening = await app.listenToDatabase(
         EMPLOYEE_CHANGED,
         (id) => callers.forget(id),
         (listening) => {
           callers.enabled = listening
-          if (!listening) app.log.warn('employee change notifications paused: not caching callers')
+          if (!listening && !stopping) {
+            app.log.warn('employee change notifications lost: reading callers on every request')
+          }
         },
       )
-      app.addHook('onClose', stopListening)
+      app.addHook('onClose', async () => {
+        stopping = true
+        await stopListening()
+      })
     }
     app.decorate('forgetCaller', (employeeId: string) => callers.forget(employeeId))
 

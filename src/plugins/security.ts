@@ -1,8 +1,8 @@
 import cors from '@fastify/cors'
-import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import helmet from 'helmet'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
 
@@ -15,7 +15,9 @@ export const byIp = (request: FastifyRequest): string => `ip:${request.ip}`
  */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
-    await app.register(helmet, {
+    // helmet's own middleware, built once: @fastify/helmet builds it anew on every request, which
+    // the benchmark measured at 4% of an enquiry submit's CPU.
+    const securityHeaders = helmet({
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
@@ -27,6 +29,11 @@ export default fp<{ config: Config }>(
       },
       frameguard: { action: 'deny' },
       hsts: config.env === 'production' ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    })
+    app.addHook('onRequest', (request, reply, done) => {
+      securityHeaders(request.raw, reply.raw, (error?: unknown) =>
+        done(error instanceof Error ? error : undefined),
+      )
     })
 
     await app.register(cors, {

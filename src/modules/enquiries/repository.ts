@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
 import { preparedStatements } from '../../db/prepared.js'
@@ -190,25 +190,54 @@ export async function recordActivity(
 }
 
 /** The employee, if active, with their row share-locked so a deactivation waits for this transaction. */
-const activeEmployeeLocked = (employeeId: string) =>
+const activeEmployeeLocked = (employeeId: string | SQL) =>
   sql`EXISTS (SELECT 1 FROM ${employees} WHERE ${employees.id} = ${employeeId} AND ${employees.isActive} FOR SHARE)`
+
+const claimWithClaimedEntry = preparedStatements((db) => {
+  const employeeId = sql`${sql.placeholder('employeeId')}`
+  const claimed = db.$with('claimed').as(
+    db
+      .update(enquiries)
+      .set({
+        status: 'claimed',
+        claimedBy: employeeId,
+        claimedAt: sql`now()`,
+        updatedAt: sql`now()`,
+      })
+      .where(
+        and(
+          eq(enquiries.id, sql`${sql.placeholder('id')}`),
+          eq(enquiries.status, 'unclaimed'),
+          activeEmployeeLocked(employeeId),
+        ),
+      )
+      .returning({ id: enquiries.id, claimedAt: enquiries.claimedAt }),
+  )
+  // Selected in the activity table's column order, which INSERT … SELECT requires.
+  const entry = db
+    .select({
+      id: sql`${sql.placeholder('entryId')}`.as('id'),
+      enquiryId: claimed.id,
+      type: sql`'claimed'::activity_type`.as('type'),
+      actorId: sql`${employeeId}`.as('actor_id'),
+      at: sql`${claimed.claimedAt}`.as('at'),
+      details: sql`'{}'::jsonb`.as('details'),
+    })
+    .from(claimed)
+  return db
+    .with(claimed)
+    .insert(activity)
+    .select(entry)
+    .returning({ id: activity.enquiryId })
+    .prepare('claim_enquiry_with_claimed_entry')
+})
 
 /**
  * Claims the enquiry for the employee only if it is still unclaimed (and the employee still
- * active): one statement, so of simultaneous claims exactly one wins.
+ * active), with its `claimed` entry: one statement, so of simultaneous claims exactly one wins.
  */
 export async function claimIfUnclaimed(db: Db, id: string, employeeId: string): Promise<boolean> {
-  const rows = await db
-    .update(enquiries)
-    .set({ status: 'claimed', claimedBy: employeeId, claimedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(
-      and(
-        eq(enquiries.id, id),
-        eq(enquiries.status, 'unclaimed'),
-        activeEmployeeLocked(employeeId),
-      ),
-    )
-    .returning({ id: enquiries.id })
+  const rows = await claimWithClaimedEntry(db).execute({ id, employeeId, entryId: objectId() })
   return rows.length === 1
 }
 

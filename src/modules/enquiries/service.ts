@@ -140,12 +140,7 @@ async function requireEnquiry(db: Db, id: string): Promise<EnquiryRecord> {
 
 /** Exactly one of any number of simultaneous claims wins; the rest get 409. */
 export async function claimEnquiry(db: Db, id: string, actor: Actor): Promise<EnquiryRecord> {
-  const claimed = await db.transaction(async (tx) => {
-    if (!(await claimIfUnclaimed(tx, id, actor.id))) return false
-    await recordActivity(tx, { enquiryId: id, type: 'claimed', actorId: actor.id })
-    return true
-  })
-  if (!claimed) {
+  if (!(await claimIfUnclaimed(db, id, actor.id))) {
     const state = await findEnquiryState(db, id)
     if (!state) throw new NotFoundError(ENQUIRY_NOT_FOUND)
     if (owns(actor, state)) throw new ConflictError('You have already claimed this enquiry')

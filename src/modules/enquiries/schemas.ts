@@ -106,18 +106,18 @@ export const EnquiryDetailView = Type.Object({
   activity: Type.Array(ActivityView),
 })
 
+const Cursor = Type.String({
+  minLength: 1,
+  maxLength: 300,
+  description:
+    'The nextCursor of the previous page: continues right after its last row, however deep, and keeps its place as enquiries arrive. Takes precedence over page.',
+})
+
 export const PoolQuery = Type.Object(
   {
     page: Page,
     limit: Limit,
-    cursor: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 300,
-        description:
-          'The nextCursor of the previous page: continues right after its last row, however deep, and keeps its place as enquiries arrive. Takes precedence over page.',
-      }),
-    ),
+    cursor: Type.Optional(Cursor),
     priority: Type.Optional(Priority),
     source: Type.Optional(Source),
     courseInterest: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
@@ -202,14 +202,7 @@ export const AdminListQuery = Type.Object(
   {
     page: Page,
     limit: Limit,
-    cursor: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 300,
-        description:
-          'The nextCursor of the previous page: continues right after its last row, however deep, and keeps its place as enquiries arrive. Takes precedence over page.',
-      }),
-    ),
+    cursor: Type.Optional(Cursor),
     ...AdminFilterFields,
     sort: Type.Enum(['newest', 'oldest', 'priority'], { default: 'newest' }),
   },

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
-import { AppError, registerErrorHandling } from './errors.js'
+import { AppError, registerErrorHandling, replyClientError, replyRouteNotFound } from './errors.js'
 import { loggerOptions, requestIdOf } from './logger.js'
 import authRoutes from './modules/auth/routes.js'
 import employeeRoutes from './modules/employees/routes.js'
@@ -15,7 +15,7 @@ import docsPlugin from './plugins/docs.js'
 import metricsPlugin from './plugins/metrics.js'
 import redisPlugin from './plugins/redis.js'
 import securityPlugin from './plugins/security.js'
-import { bodyAjv, rejectNulCharacters, textAjv } from './validation.js'
+import { bodyAjv, checkQueryAndParams, inspectJsonBody, textAjv } from './validation.js'
 
 export interface BuildOptions {
   /** An already open database; by default config.database is opened. */
@@ -39,13 +39,21 @@ export async function buildApp(
     // busy machine; a slow start is better than a failed one.
     pluginTimeout: 120_000,
     trustProxy: config.trustProxy,
+    // A client must send its whole request (headers and body) within these limits, so a few slow
+    // senders cannot hold sockets open; Node checks them every second instead of every 30 s.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: 1000,
+    },
+    clientErrorHandler: replyClientError,
   })
 
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
   )
   registerErrorHandling(app)
-  app.addHook('preValidation', rejectNulCharacters)
+  app.addHook('preValidation', checkQueryAndParams)
   // While shutting down, new requests are refused and each in-flight response closes its
   // keep-alive connection, so the server can finish as soon as the last request does.
   let closing = false
@@ -59,14 +67,42 @@ export async function buildApp(
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close')
   })
-  // The API speaks JSON only: anything else is a 415, not a string to validate.
+  // The API speaks JSON only: anything else is a 415, not a string to validate. Every JSON body,
+  // on any route (unknown ones too), is checked for depth and NUL characters as it is parsed.
   app.removeContentTypeParser('text/plain')
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' as const },
+    (request, text: string, done) => {
+      parseJson(request, text, (error, body) => {
+        if (error) return done(error, undefined)
+        try {
+          inspectJsonBody(body)
+        } catch (invalid) {
+          return done(invalid as Error, undefined)
+        }
+        done(null, body)
+      })
+    },
+  )
 
   await app.register(databasePlugin, { config, database: options.database })
   await app.register(redisPlugin, { config })
   await app.register(authPlugin, { config })
   await app.register(securityPlugin, { config })
-  await app.register(metricsPlugin, { enabled: config.metricsEnabled })
+  // Unknown routes count against the caller's quota like any other request, before any body is read.
+  const limitUnknownRoute = app.rateLimit()
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) await limitUnknownRoute.call(app, request, reply)
+  })
+  app.setNotFoundHandler(replyRouteNotFound)
+  await app.register(metricsPlugin, {
+    enabled: config.metricsEnabled,
+    token: config.metricsToken,
+    production: config.env === 'production',
+  })
   await app.register(docsPlugin)
 
   await app.register(healthRoutes)

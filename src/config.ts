@@ -20,7 +20,7 @@ const EnvSchema = Type.Object({
   ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email' })),
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
   ADMIN_NAME: Type.Optional(Type.String({ minLength: 2, maxLength: 100 })),
-  ALLOW_PUBLIC_REGISTRATION: Type.Boolean({ default: true }),
+  ALLOW_PUBLIC_REGISTRATION: Type.Optional(Type.Boolean()),
   LOG_LEVEL: Type.Optional(
     Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   ),
@@ -36,6 +36,9 @@ const EnvSchema = Type.Object({
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
   LOGIN_FAILURE_WINDOW_MS: Type.Integer({ minimum: 1000, default: 900_000 }),
   METRICS_ENABLED: Type.Boolean({ default: true }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 600_000, default: 30_000 }),
+  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 600_000, default: 10_000 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
   AUTH_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 2_000 }),
   WEB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
@@ -56,6 +59,8 @@ export interface Config {
   authCacheTtlMs: number
   admin: { email: string; password: string; name: string } | undefined
   allowPublicRegistration: boolean
+  /** Public registration was switched on in production by ALLOW_PUBLIC_REGISTRATION=true. */
+  publicRegistrationOptedIn: boolean
   logLevel: string
   bodyLimit: number
   /** `*`, or the exact origins allowed to call the API from a browser. */
@@ -73,6 +78,11 @@ export interface Config {
   }
   loginLockout: { maxFailures: number; windowMs: number }
   metricsEnabled: boolean
+  /** Bearer token /metrics asks for; without one, production does not serve /metrics at all. */
+  metricsToken: string | undefined
+  /** How long a client may take to send a whole request, and its headers (ms). */
+  requestTimeoutMs: number
+  headersTimeoutMs: number
   /** How long in-flight requests may take to finish after SIGTERM/SIGINT. */
   shutdownTimeoutMs: number
   /** Worker processes (node:cluster); more than one needs a PostgreSQL DATABASE_URL. */
@@ -187,6 +197,12 @@ export function loadConfig(
     }
   }
 
+  if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      'Invalid configuration: HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS',
+    )
+  }
+
   if (env.WEB_CONCURRENCY > 1 && !env.DATABASE_URL.startsWith('postgres')) {
     throw new ConfigError(
       'Invalid configuration: WEB_CONCURRENCY above 1 needs DATABASE_URL on a PostgreSQL server (only one process may open the embedded database)',
@@ -212,7 +228,9 @@ export function loadConfig(
             name: env.ADMIN_NAME ?? 'Administrator',
           }
         : undefined,
-    allowPublicRegistration: env.ALLOW_PUBLIC_REGISTRATION,
+    // Off by default in production: a stranger could otherwise register and read the pool.
+    allowPublicRegistration: env.ALLOW_PUBLIC_REGISTRATION ?? !isProduction,
+    publicRegistrationOptedIn: isProduction && env.ALLOW_PUBLIC_REGISTRATION === true,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     bodyLimit: env.BODY_LIMIT,
     corsOrigins: env.CORS_ORIGIN.trim() === '*' ? '*' : splitList(env.CORS_ORIGIN),
@@ -227,6 +245,9 @@ export function loadConfig(
     },
     loginLockout: { maxFailures: env.LOGIN_MAX_FAILURES, windowMs: env.LOGIN_FAILURE_WINDOW_MS },
     metricsEnabled: env.METRICS_ENABLED,
+    metricsToken: env.METRICS_TOKEN,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     webConcurrency: env.WEB_CONCURRENCY,
   }

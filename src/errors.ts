@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { PATTERN_MESSAGES } from './schemas.js'
 
 export interface FieldError {
@@ -93,13 +95,18 @@ const CLIENT_ERROR_MESSAGES: Record<number, string> = {
   400: 'Bad request',
   401: 'Not authorized, please log in',
   404: 'Not found',
+  408: 'The request took too long to arrive',
   413: 'Request body is too large',
   415: 'Unsupported media type: send application/json',
   429: 'Too many requests, please try again later',
+  431: 'Request headers are too large',
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    // A route that had started a download (the CSV export) answers its error as JSON, not as a file.
+    reply.removeHeader('content-disposition')
+    reply.type('application/json; charset=utf-8')
     if (error instanceof AppError) {
       if (error.headers) reply.headers(error.headers)
       return reply.status(error.statusCode).send({
@@ -128,9 +135,32 @@ export function registerErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'request failed')
     return reply.status(500).send({ success: false, message: 'Server Error' })
   })
+}
 
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0]?.slice(0, 200)
-    reply.status(404).send({ success: false, message: `Route ${request.method} ${path} not found` })
-  })
+/** The answer to a route nobody registered (rate limited like every other request: see app.ts). */
+export function replyRouteNotFound(request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split('?')[0]?.slice(0, 200)
+  reply.status(404).send({ success: false, message: `Route ${request.method} ${path} not found` })
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (a malformed request line, headers
+ * over the size limit, a request that did not arrive within REQUEST_TIMEOUT_MS) are answered in
+ * the API's error format too, then the connection is closed.
+ */
+export function replyClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 431
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 408
+        : 400
+  const body = JSON.stringify({ success: false, message: CLIENT_ERROR_MESSAGES[status] })
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy()
 }

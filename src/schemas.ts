@@ -4,10 +4,13 @@ import { type TSchema, Type } from 'typebox'
 
 const OBJECT_ID_PATTERN = '^[0-9a-f]{24}$'
 export const PHONE_PATTERN = '^(?=(?:\\D*\\d){7,15}\\D*$)\\+?[0-9 ().-]+$'
+/** A date or date-time filter in the years 1900 to 2999. */
+export const DATE_YEAR_PATTERN = '^(19|2[0-9])[0-9]{2}-'
 
 /** Readable messages for pattern failures, instead of the regular expression itself. */
 export const PATTERN_MESSAGES: Record<string, string> = {
   [OBJECT_ID_PATTERN]: 'must be a 24-character hexadecimal id',
+  [DATE_YEAR_PATTERN]: 'must be a date (YYYY-MM-DD) or ISO 8601 date-time between 1900 and 2999',
   [PHONE_PATTERN]:
     'must have 7 to 15 digits (an optional leading +, spaces, dashes, dots and parentheses allowed)',
 }

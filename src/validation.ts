@@ -35,32 +35,76 @@ export function createAjv(options: Options = {}): Ajv {
 export const bodyAjv = createAjv()
 export const textAjv = createAjv({ coerceTypes: true })
 
-function findNul(value: unknown, path: string[]): string[] | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined
-  if (value === null || typeof value !== 'object') return undefined
-  for (const [key, item] of Object.entries(value)) {
-    const found = findNul(item, [...path, key])
-    if (found) return found
+/** How deeply objects and arrays may nest in a JSON body; no form of ours needs more than a few. */
+export const MAX_JSON_DEPTH = 64
+
+const nulError = (field: string) =>
+  new ValidationError(`Validation failed: ${field} must not contain NUL characters`, [
+    { field, message: 'must not contain NUL characters' },
+  ])
+
+/**
+ * Checks a parsed JSON body in one pass with an explicit stack, so its cost grows with the body's
+ * size and never with its depth: nesting deeper than MAX_JSON_DEPTH, or a NUL character in any
+ * string (PostgreSQL text cannot hold one), is a 400 naming where.
+ */
+export function inspectJsonBody(body: unknown): void {
+  // Each entry: a value, its depth, and the index of its parent entry with its key, so a field's
+  // path is only built when one is reported.
+  const values: unknown[] = [body]
+  const depths: number[] = [0]
+  const parents: number[] = [-1]
+  const keys: string[] = ['']
+  const pathOf = (index: number) => {
+    const path: string[] = []
+    for (let at = index; at > 0; at = parents[at] ?? 0) path.unshift(keys[at] ?? '')
+    return path.join('.') || 'body'
   }
-  return undefined
+  const pending = [0]
+  for (let index = pending.pop(); index !== undefined; index = pending.pop()) {
+    const value = values[index]
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) throw nulError(pathOf(index))
+      continue
+    }
+    if (value === null || typeof value !== 'object') continue
+    const depth = (depths[index] ?? 0) + 1
+    if (depth > MAX_JSON_DEPTH) {
+      throw new ValidationError(
+        `Validation failed: body must not nest objects or arrays more than ${MAX_JSON_DEPTH} levels deep`,
+        [{ field: 'body', message: `must not nest more than ${MAX_JSON_DEPTH} levels deep` }],
+      )
+    }
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\u0000')) throw nulError(pathOf(index))
+      pending.push(values.length)
+      values.push(item)
+      depths.push(depth)
+      parents.push(index)
+      keys.push(key)
+    }
+  }
 }
 
 /**
- * PostgreSQL text cannot hold a NUL character: refuse it in any body or query string field with a
- * 400 naming the field, instead of failing in the database.
+ * Query strings and path parameters arrive flat: refuse a NUL character with a 400 naming the
+ * field, and PHP-style array keys (`priority[]=high`), which no route reads, instead of dropping
+ * them silently.
  */
-export async function rejectNulCharacters(request: FastifyRequest): Promise<void> {
-  for (const [part, value] of [
-    ['body', request.body],
-    ['querystring', request.query],
-    ['params', request.params],
-  ] as const) {
-    const path = findNul(value, [])
-    if (path) {
-      const field = path.join('.') || part
-      throw new ValidationError(`Validation failed: ${field} must not contain NUL characters`, [
-        { field, message: 'must not contain NUL characters' },
-      ])
+export async function checkQueryAndParams(request: FastifyRequest): Promise<void> {
+  for (const part of [request.query, request.params]) {
+    if (part === null || typeof part !== 'object') continue
+    for (const [key, value] of Object.entries(part)) {
+      if (key.includes('[')) {
+        throw new ValidationError(
+          `Validation failed: ${key} is not supported: send the parameter once, without brackets`,
+          [{ field: key, message: 'is not supported: send the parameter once, without brackets' }],
+        )
+      }
+      const texts: unknown[] = Array.isArray(value) ? value : [value]
+      if (texts.some((text) => typeof text === 'string' && text.includes('\u0000'))) {
+        throw nulError(key)
+      }
     }
   }
 }

@@ -377,6 +377,23 @@ describe('GET /api/enquiries/export?format=csv', () => {
     assert.equal(neutralizeFormula('plain = fine'), 'plain = fine')
   })
 
+  test('a line break inside a value is quoted, and no line of the file starts a formula', async (t) => {
+    const app = await buildTestApp(t)
+    const admin = await createEmployee(app, { role: 'admin' })
+    const message = "hello\n=cmd|' /C calc'!A0\n+1\r\n@SUM(A1)\n-2"
+    const id = await submitEnquiry(app, { message })
+    const { body } = await exportCsv(app, admin.token)
+    assert.ok(
+      body.includes(`"hello\n'=cmd|' /C calc'!A0\n'+1\r\n'@SUM(A1)\n'-2"`),
+      'the whole message is one quoted cell',
+    )
+    for (const line of body.split(/\r\n|\n|\r/)) assert.doesNotMatch(line, /^[=+\-@\t]/)
+    const rows = parse(body, { columns: true }) as Record<string, string>[]
+    assert.equal(rows.length, 1)
+    assert.equal(rows[0]?.id, id)
+    assert.equal(rows[0]?.message, "hello\n'=cmd|' /C calc'!A0\n'+1\r\n'@SUM(A1)\n'-2")
+  })
+
   test('follows the admin filters and crosses batch boundaries without losing or repeating a row', async (t) => {
     const app = await buildTestApp(t)
     const admin = await createEmployee(app, { role: 'admin' })

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { enquiries } from '../../src/db/schema/index.js'
 import {
@@ -276,5 +276,119 @@ describe('what a production error reveals', () => {
       assert.ok(status >= 400 && status < 500, `${status} ${response.body}`)
       assertNothingLeaks(response.body)
     }
+  })
+})
+
+describe('deeply nested JSON', () => {
+  const nested = (depth: number, inner = '') =>
+    `${'['.repeat(depth - 1)}${inner}${']'.repeat(depth - 1)}`
+
+  test('a body nested 10,000 deep is a 400 naming the limit on every route, known or not', async (t) => {
+    const roomy = await buildTestApp(t)
+    const payload = `{"name":${nested(10_000)}}`
+    for (const url of ['/api/enquiries', '/api/auth/login', '/api/no-such-route']) {
+      const { status, body } = await call(roomy, {
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload,
+      })
+      assert.equal(status, 400, url)
+      assert.deepEqual(body, {
+        success: false,
+        message: 'Validation failed: body must not nest objects or arrays more than 64 levels deep',
+        errors: [{ field: 'body', message: 'must not nest more than 64 levels deep' }],
+      })
+    }
+  })
+
+  test('64 levels are accepted and 65 refused, counting the body itself', async () => {
+    const email = uniqueEmail('depth')
+    const form = JSON.stringify(enquiryForm({ email })).slice(0, -1)
+    // The body is level 1, so `extra` may hold 63 more levels.
+    const deepest = await submitRaw(`${form},"extra":${nested(64)}}`)
+    assert.equal(deepest.status, 201, JSON.stringify(deepest.body))
+    const tooDeep = await submitRaw(`${form},"extra":${nested(65)}}`)
+    assert.equal(tooDeep.status, 400)
+    assert.equal((await storedByEmail(email)).length, 1)
+  })
+
+  test('a NUL character deep inside a body is named by its path', async () => {
+    const email = uniqueEmail('nul-deep')
+    const form = JSON.stringify(enquiryForm({ email })).slice(0, -1)
+    const { status, body } = await submitRaw(`${form},"extra":{"list":[1,{"x":"a\\u0000b"}]}}`)
+    assert.equal(status, 400)
+    assert.deepEqual(body.errors, [
+      { field: 'extra.list.1.x', message: 'must not contain NUL characters' },
+    ])
+    assert.equal((await storedByEmail(email)).length, 0)
+  })
+})
+
+describe('query strings the API does not read', () => {
+  test('array-style parameters are a 400 naming the parameter, not silently dropped', async () => {
+    for (const [url, parameter] of [
+      ['/api/enquiries/unclaimed?priority[]=high', 'priority[]'],
+      ['/api/enquiries?q[]=a', 'q[]'],
+      ['/api/enquiries?status[0]=new&limit=5', 'status[0]'],
+    ] as const) {
+      const { status, body } = await call(app, { method: 'GET', url, token: admin.token })
+      assert.equal(status, 400, url)
+      assert.deepEqual(body.errors, [
+        {
+          field: parameter,
+          message: 'is not supported: send the parameter once, without brackets',
+        },
+      ])
+    }
+  })
+})
+
+describe('dates out of range', () => {
+  test('from and to outside the years 1900 to 2999 are a 400 on the list, the stats and the export', async () => {
+    for (const path of ['/api/enquiries', '/api/stats', '/api/enquiries/export']) {
+      for (const [field, value] of [
+        ['from', '0000-01-01'],
+        ['to', '9999-12-31'],
+        ['from', '1899-12-31T23:59:59Z'],
+        ['to', '3000-01-01'],
+      ] as const) {
+        const { status, body, response } = await call(app, {
+          method: 'GET',
+          url: `${path}?${field}=${value}`,
+          token: admin.token,
+        })
+        assert.equal(status, 400, `${path} ${field}=${value}`)
+        assert.deepEqual(body.errors, [
+          {
+            field,
+            message: 'must be a date (YYYY-MM-DD) or ISO 8601 date-time between 1900 and 2999',
+          },
+        ])
+        assert.equal(response.headers['content-disposition'], undefined)
+      }
+    }
+    const edges = await call(app, {
+      method: 'GET',
+      url: '/api/enquiries?from=1900-01-01&to=2999-12-31',
+      token: admin.token,
+    })
+    assert.equal(edges.status, 200)
+  })
+
+  test('an export that fails answers in the error format, not as a file', async (t) => {
+    const broken = await buildTestApp(t)
+    const boss = await createEmployee(broken, { role: 'admin' })
+    // This app's own database: the export's query now fails after the request was accepted.
+    await broken.db.execute(sql`ALTER TABLE enquiries RENAME TO enquiries_elsewhere`)
+    const { status, body, response } = await call(broken, {
+      method: 'GET',
+      url: '/api/enquiries/export?format=csv',
+      token: boss.token,
+    })
+    assert.equal(status, 500)
+    assert.deepEqual(body, { success: false, message: 'Server Error' })
+    assert.match(String(response.headers['content-type']), /^application\/json/)
+    assert.equal(response.headers['content-disposition'], undefined)
   })
 })

@@ -149,3 +149,36 @@ describe('rate limits', () => {
     assert.equal((await direct('192.0.2.52')).status, 429)
   })
 })
+
+describe('unknown routes', () => {
+  test('requests to routes that do not exist count against the same quota as any other', async (t) => {
+    const app = await buildTestApp(t, { RATE_LIMIT_MAX_REQUESTS: '3' })
+    const probe = (url: string) =>
+      call(app, { method: 'POST', url, remoteAddress: '203.0.113.9', payload: { a: 1 } })
+    assert.equal((await probe('/api/nope')).status, 404)
+    assert.equal((await probe('/wp-login.php')).status, 404)
+    const known = await call(app, {
+      method: 'GET',
+      url: '/api/auth/me',
+      remoteAddress: '203.0.113.9',
+    })
+    assert.equal(known.status, 401)
+    const limited = await probe('/api/nope-again')
+    assert.equal(limited.status, 429)
+    assert.equal(limited.body.success, false)
+    assert.ok(Number(limited.response.headers['retry-after']) > 0)
+    assert.equal(
+      (await call(app, { method: 'GET', url: '/api/auth/me', remoteAddress: '203.0.113.9' }))
+        .status,
+      429,
+      'and the quota they used up is the one known routes use',
+    )
+    assert.equal((await probe('/api/nope')).status, 429)
+    const elsewhere = await call(app, {
+      method: 'POST',
+      url: '/api/nope',
+      remoteAddress: '198.51.100.4',
+    })
+    assert.equal(elsewhere.status, 404, 'another address has its own quota')
+  })
+})

@@ -25,10 +25,12 @@ const COLUMNS = [
 
 /**
  * Spreadsheets run a cell that starts with =, +, -, @, tab or carriage return as a formula; a
- * leading single quote makes it plain text (the OWASP CSV injection advice).
+ * leading single quote makes it plain text (the OWASP CSV injection advice). Every line start
+ * inside a value gets the same guard, for any reader that splits a multi-line cell into rows.
  */
 export function neutralizeFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  const guarded = value.replace(/([\r\n])(?=[=+\-@\t])/g, "$1'")
+  return /^[=+\-@\t\r]/.test(guarded) ? `'${guarded}` : guarded
 }
 
 async function* exportRows(db: Db, filter: EnquiryFilter) {
@@ -67,7 +69,13 @@ async function* exportRows(db: Db, filter: EnquiryFilter) {
 export function enquiriesCsv(db: Db, filter: EnquiryFilter): Readable {
   // Rows are pulled from the database only as fast as the client reads them.
   const rows = Readable.from(exportRows(db, filter))
-  const csv = stringify({ header: true, columns: [...COLUMNS], record_delimiter: 'windows' })
+  const csv = stringify({
+    header: true,
+    columns: [...COLUMNS],
+    record_delimiter: 'windows',
+    // A line break inside a value is always quoted, so no spreadsheet starts a new row there.
+    quoted_match: /[\r\n]/,
+  })
   rows.on('error', (error) => csv.destroy(error))
   return rows.pipe(csv)
 }

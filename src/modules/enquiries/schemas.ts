@@ -5,7 +5,15 @@ import {
   enquirySources,
   enquiryStatuses,
 } from '../../db/schema/index.js'
-import { DateTime, Email, Limit, ObjectIdString, Page, PHONE_PATTERN } from '../../schemas.js'
+import {
+  DATE_YEAR_PATTERN,
+  DateTime,
+  Email,
+  Limit,
+  ObjectIdString,
+  Page,
+  PHONE_PATTERN,
+} from '../../schemas.js'
 
 export const Status = Type.Enum([...enquiryStatuses])
 export const Source = Type.Enum([...enquirySources])
@@ -173,13 +181,20 @@ export const AddNoteBody = Type.Object(
   { additionalProperties: false },
 )
 
+// Years 1900–2999: the database cannot store year 0, and a day after 9999-12-31 is past what
+// dates print as; no enquiry falls outside.
 const IsoDate = Type.String({
   format: 'date-time',
-  description: 'ISO 8601 date-time, e.g. 2024-11-03T00:00:00Z',
+  pattern: DATE_YEAR_PATTERN,
+  description: 'ISO 8601 date-time, e.g. 2024-11-03T00:00:00Z (years 1900 to 2999)',
 })
 const IsoDateOrDay = Type.Union([
   IsoDate,
-  Type.String({ format: 'date', description: 'YYYY-MM-DD' }),
+  Type.String({
+    format: 'date',
+    pattern: DATE_YEAR_PATTERN,
+    description: 'YYYY-MM-DD (years 1900 to 2999)',
+  }),
 ])
 
 /** Filters shared by the admin list, the CSV export and the reports. */

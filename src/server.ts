@@ -9,6 +9,11 @@ async function serve(config: Config): Promise<void> {
   if (config.jwt.secretIsEphemeral) {
     app.log.warn('JWT_SECRET is not set: using a random secret, so tokens stop working on restart')
   }
+  if (config.publicRegistrationOptedIn) {
+    app.log.warn(
+      'ALLOW_PUBLIC_REGISTRATION=true in production: anyone can register as a counselor and read the pool',
+    )
+  }
 
   let closing = false
   const shutDown = (signal: NodeJS.Signals) => {

@@ -130,4 +130,40 @@ describe('configuration', () => {
   test('tests log nothing unless asked', () => {
     assert.equal(loadConfig({ NODE_ENV: 'test' }, noDotEnv).logLevel, 'silent')
   })
+
+  test('public registration is on in development and test, off in production unless opted in', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40) }
+    assert.equal(loadConfig({}, noDotEnv).allowPublicRegistration, true)
+    assert.equal(loadConfig({ NODE_ENV: 'test' }, noDotEnv).allowPublicRegistration, true)
+    const closed = loadConfig(production, noDotEnv)
+    assert.equal(closed.allowPublicRegistration, false)
+    assert.equal(closed.publicRegistrationOptedIn, false)
+    const opened = loadConfig({ ...production, ALLOW_PUBLIC_REGISTRATION: 'true' }, noDotEnv)
+    assert.equal(opened.allowPublicRegistration, true)
+    assert.equal(opened.publicRegistrationOptedIn, true)
+    assert.equal(
+      loadConfig({ ALLOW_PUBLIC_REGISTRATION: 'false' }, noDotEnv).allowPublicRegistration,
+      false,
+    )
+  })
+
+  test('request timeouts default to 30 s for a whole request and 10 s for its headers', () => {
+    const config = loadConfig({}, noDotEnv)
+    assert.equal(config.requestTimeoutMs, 30_000)
+    assert.equal(config.headersTimeoutMs, 10_000)
+    assert.throws(
+      () => loadConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '6000' }, noDotEnv),
+      /HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS/,
+    )
+    assert.throws(() => loadConfig({ REQUEST_TIMEOUT_MS: '0' }, noDotEnv), /REQUEST_TIMEOUT_MS/)
+  })
+
+  test('METRICS_TOKEN is unset by default and must be too long to guess', () => {
+    assert.equal(loadConfig({}, noDotEnv).metricsToken, undefined)
+    assert.throws(() => loadConfig({ METRICS_TOKEN: 'short' }, noDotEnv), /METRICS_TOKEN/)
+    assert.equal(
+      loadConfig({ METRICS_TOKEN: 'x'.repeat(32) }, noDotEnv).metricsToken,
+      'x'.repeat(32),
+    )
+  })
 })

@@ -204,7 +204,7 @@ describe('API documentation', () => {
       '/api/auth/login': ['post'],
       '/api/auth/me': ['get'],
       '/api/auth/password': ['put'],
-      '/api/enquiries/': ['get', 'post'],
+      '/api/enquiries': ['get', 'post'],
       '/api/enquiries/unclaimed': ['get'],
       '/api/enquiries/my-enquiries': ['get'],
       '/api/enquiries/export': ['get'],
@@ -214,7 +214,7 @@ describe('API documentation', () => {
       '/api/enquiries/{id}/notes': ['post'],
       '/api/enquiries/{id}/release': ['post'],
       '/api/enquiries/{id}/assign': ['post'],
-      '/api/employees/': ['get'],
+      '/api/employees': ['get'],
       '/api/employees/{id}': ['get', 'patch'],
       '/api/stats': ['get'],
       '/health': ['get'],
@@ -226,6 +226,11 @@ describe('API documentation', () => {
         assert.ok(operation, `${method.toUpperCase()} ${path} is documented`)
       }
     }
+    assert.deepEqual(
+      Object.keys(document.paths).sort(),
+      Object.keys(expected).sort(),
+      'paths are listed as they are called, without a trailing slash',
+    )
     const claimOperation = document.paths['/api/enquiries/{id}/claim']?.post
     assert.deepEqual(claimOperation?.security, [{ bearerAuth: [] }])
     assert.ok(claimOperation?.responses['409'], 'error responses are documented')
@@ -233,6 +238,27 @@ describe('API documentation', () => {
       response.body.includes('John Doe') && response.body.includes('Web Development'),
       'seed examples',
     )
+  })
+
+  test('every rate-limited operation documents 429, and every one taking a body 400, 413 and 415', async (t) => {
+    const app = await buildTestApp(t)
+    const document = (await call(app, { method: 'GET', url: '/api/openapi.json' })).body as {
+      paths: Record<string, Record<string, { requestBody?: unknown; responses: object }>>
+    }
+    const probes = ['/health', '/ready']
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const codes = Object.keys(operation.responses)
+        const name = `${method.toUpperCase()} ${path}`
+        assert.equal(codes.includes('429'), !probes.includes(path), name)
+        if (operation.requestBody) {
+          for (const code of ['400', '413', '415'])
+            assert.ok(codes.includes(code), `${name} ${code}`)
+        }
+      }
+    }
+    const submit = document.paths['/api/enquiries']?.post
+    assert.ok(submit?.requestBody, 'the public form documents its body')
   })
 
   test('GET /api/docs serves interactive documentation', async (t) => {

@@ -1,6 +1,33 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import type { FastifySchema, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
+import { ErrorResponse } from '../schemas.js'
+
+/**
+ * Answers every route can give without declaring them itself: 429 from the rate limits, and on
+ * routes that take a body 400 (invalid or too deeply nested JSON), 413 and 415. Routes are listed
+ * as they are called, without a trailing slash (`/api/enquiries`, not `/api/enquiries/`).
+ */
+function documentCommonAnswers({
+  schema,
+  url,
+  route,
+}: {
+  schema: FastifySchema
+  url: string
+  route: RouteOptions
+}): { schema: FastifySchema; url: string } {
+  const declared = (schema?.response ?? {}) as Record<string, unknown>
+  const common: Record<string, unknown> = {}
+  if (route.config?.rateLimit !== false) common[429] = ErrorResponse
+  if (schema?.body)
+    Object.assign(common, { 400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse })
+  return {
+    schema: schema && { ...schema, response: { ...common, ...declared } },
+    url: url.length > 1 ? url.replace(/\/$/, '') : url,
+  }
+}
 
 /**
  * The OpenAPI document, generated from the route schemas themselves, at /api/openapi.json, and
@@ -9,6 +36,7 @@ import fp from 'fastify-plugin'
 export default fp(
   async (app) => {
     await app.register(swagger, {
+      transform: documentCommonAnswers,
       openapi: {
         openapi: '3.1.0',
         info: {
@@ -45,11 +73,7 @@ export default fp(
       uiConfig: { persistAuthorization: true },
     })
 
-    app.get(
-      '/api/openapi.json',
-      { schema: { hide: true }, config: { rateLimit: false } },
-      async () => app.swagger(),
-    )
+    app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   },
   { name: 'docs' },
 )

@@ -1,5 +1,8 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import { UnauthorizedError } from '../errors.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -8,13 +11,30 @@ declare module 'fastify' {
   }
 }
 
+export interface MetricsOptions {
+  enabled: boolean
+  /** When set, /metrics answers only `Authorization: Bearer <token>`. */
+  token: string | undefined
+  /** Production never serves /metrics anonymously: without a token it is not served at all. */
+  production: boolean
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest()
+
+/** Compares in constant time, so the answer's timing reveals nothing of the token. */
+function bearerMatches(request: FastifyRequest, expected: Buffer): boolean {
+  const header = request.headers.authorization ?? ''
+  const match = /^Bearer ([^\s]+)$/i.exec(header)
+  return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), expected)
+}
+
 /**
  * Prometheus metrics on a registry of this app's own: request count and duration by route pattern
  * (never the raw URL, whose ids would explode the label set) and status, process and event-loop
  * metrics, enquiries created and claimed.
  */
-export default fp<{ enabled: boolean }>(
-  async (app, { enabled }) => {
+export default fp<MetricsOptions>(
+  async (app, { enabled, token, production }) => {
     const registry = new Registry()
     const enquiriesCreated = new Counter({
       name: 'crm_enquiries_created_total',
@@ -28,6 +48,11 @@ export default fp<{ enabled: boolean }>(
     })
     app.decorate('metrics', { enquiriesCreated, enquiriesClaimed, registry })
     if (!enabled) return
+    if (production && token === undefined) {
+      app.log.info('/metrics is not served: set METRICS_TOKEN to scrape it in production')
+      return
+    }
+    const expected = token === undefined ? undefined : digest(token)
 
     collectDefaultMetrics({ register: registry })
     const requestDuration = new Histogram({
@@ -49,7 +74,10 @@ export default fp<{ enabled: boolean }>(
     app.get(
       '/metrics',
       { logLevel: 'warn', config: { rateLimit: false }, schema: { hide: true } },
-      async (_request, reply) => {
+      async (request, reply) => {
+        if (expected && !bearerMatches(request, expected)) {
+          throw new UnauthorizedError('Metrics need the METRICS_TOKEN as a bearer token')
+        }
         reply.type(registry.contentType)
         return registry.metrics()
       },

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { describe, test } from 'node:test'
+import semver from 'semver'
 
 const require = createRequire(import.meta.url)
 
@@ -35,5 +36,32 @@ describe('dependencies', () => {
       const version = installedVersion(name, from)
       assert.ok(atLeast(version, minimum), `${name} ${version} < ${minimum}`)
     }
+  })
+
+  test('every package npm ci installs runs on each Node.js line we support (20, 22 and 24)', () => {
+    const root = join(import.meta.dirname, '..', '..')
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      engines: { node: string }
+    }
+    // The oldest release of each supported line that our own engines range admits.
+    const supported = ['20.19.0', '22.12.0', '24.0.0']
+    for (const version of supported) {
+      assert.ok(semver.satisfies(version, manifest.engines.node), `engines admits ${version}`)
+    }
+    assert.ok(!semver.satisfies('18.20.0', manifest.engines.node), 'engines excludes Node 18')
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string; engines?: { node?: string }; os?: string[] }>
+    }
+    const refusing: string[] = []
+    for (const [path, entry] of Object.entries(lock.packages)) {
+      const range = entry.engines?.node
+      // Platform-specific optional binaries for other systems are never installed here.
+      if (!path || !range || (entry.os && !entry.os.includes(process.platform))) continue
+      for (const version of supported) {
+        if (!semver.satisfies(version, range))
+          refusing.push(`${path}@${entry.version} (${range}) on ${version}`)
+      }
+    }
+    assert.deepEqual(refusing, [], 'npm would warn EBADENGINE')
   })
 })

@@ -45,6 +45,9 @@ const EnvSchema = Type.Object({
 })
 type Env = Static<typeof EnvSchema>
 
+/** The name of every setting, for the docs check. */
+export const SETTING_NAMES: readonly string[] = Object.keys(EnvSchema.properties)
+
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string }
   | { kind: 'pglite'; dataDir: string | undefined } // undefined: in memory

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { ConfigError, loadConfig } from '../src/config.js'
+import { ConfigError, loadConfig, SETTING_NAMES } from '../src/config.js'
 
 const noDotEnv = undefined
 
@@ -165,5 +165,18 @@ describe('configuration', () => {
       loadConfig({ METRICS_TOKEN: 'x'.repeat(32) }, noDotEnv).metricsToken,
       'x'.repeat(32),
     )
+  })
+
+  test('the README configuration table and .env.example list every setting', () => {
+    const root = join(import.meta.dirname, '..')
+    const readme = readFileSync(join(root, 'README.md'), 'utf8')
+    const start = readme.indexOf('Every setting, with its default:')
+    assert.ok(start >= 0, 'the README has its settings table')
+    const table = readme.slice(start, readme.indexOf('\n#', start))
+    const example = readFileSync(join(root, '.env.example'), 'utf8')
+    for (const name of SETTING_NAMES) {
+      assert.match(table, new RegExp(`\\| [^|]*\`${name}\`[^|]*\\|`), `README lists ${name}`)
+      assert.match(example, new RegExp(`^${name}=`, 'm'), `.env.example lists ${name}`)
+    }
   })
 })

@@ -28,7 +28,13 @@ describe('npm start (the real server process)', () => {
   test('serves the API, stops cleanly on SIGTERM, and keeps its data across a restart', async (t) => {
     const database = await serverDatabase()
     t.after(() => database.dispose())
-    const env = { NODE_ENV: 'production', JWT_SECRET, DATABASE_URL: database.url }
+    // The seed's workflow registers publicly, which production allows only when opted in.
+    const env = {
+      NODE_ENV: 'production',
+      JWT_SECRET,
+      DATABASE_URL: database.url,
+      ALLOW_PUBLIC_REGISTRATION: 'true',
+    }
 
     const first = await startServer(env)
     t.after(() => first.stop('SIGKILL'))

@@ -34,6 +34,7 @@ const EnvSchema = Type.Object({
   AUTH_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 10 }),
   ENQUIRY_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 20 }),
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
+  LOGIN_ACCOUNT_MAX_FAILURES: Type.Integer({ minimum: 1, default: 100 }),
   LOGIN_FAILURE_WINDOW_MS: Type.Integer({ minimum: 1000, default: 900_000 }),
   METRICS_ENABLED: Type.Boolean({ default: true }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
@@ -71,7 +72,11 @@ export interface Config {
     authMax: number
     enquiryMax: number
   }
-  loginLockout: { maxFailures: number; windowMs: number }
+  /**
+   * Per (account, client address): `maxFailures` per window. Per account: past
+   * `accountMaxFailures`, only addresses that have not tried yet in the window are checked.
+   */
+  loginLockout: { maxFailures: number; accountMaxFailures: number; windowMs: number }
   metricsEnabled: boolean
   /** How long in-flight requests may take to finish after SIGTERM/SIGINT. */
   shutdownTimeoutMs: number
@@ -225,7 +230,11 @@ export function loadConfig(
       authMax: env.AUTH_RATE_LIMIT_MAX,
       enquiryMax: env.ENQUIRY_RATE_LIMIT_MAX,
     },
-    loginLockout: { maxFailures: env.LOGIN_MAX_FAILURES, windowMs: env.LOGIN_FAILURE_WINDOW_MS },
+    loginLockout: {
+      maxFailures: env.LOGIN_MAX_FAILURES,
+      accountMaxFailures: env.LOGIN_ACCOUNT_MAX_FAILURES,
+      windowMs: env.LOGIN_FAILURE_WINDOW_MS,
+    },
     metricsEnabled: env.METRICS_ENABLED,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     webConcurrency: env.WEB_CONCURRENCY,

@@ -203,6 +203,42 @@ describe('PUT /api/auth/password', () => {
     assert.equal((await logIn(app, employee.email, employee.password)).status, 200)
   })
 
+  test('wrong currentPassword repeated gets 429 with Retry-After and the password is unchanged', async (t) => {
+    const app = await buildTestApp(t, { LOGIN_MAX_FAILURES: '3' })
+    const employee = await createEmployee(app)
+    const guess = (currentPassword: string, from = ATTACKER) =>
+      change(app, employee.token, { currentPassword, newPassword: 'taken over at last' }, from)
+    for (let i = 0; i < 3; i++) assert.equal((await guess(`guess number ${i}`)).status, 400)
+    const locked = await guess('guess number 3')
+    assert.equal(locked.status, 429)
+    assert.deepEqual(locked.body, {
+      success: false,
+      message: 'Too many wrong current passwords, please try again later',
+    })
+    assert.ok(Number(locked.response.headers['retry-after']) >= 1)
+    assert.equal((await guess(employee.password)).status, 429, 'even the right one, from there')
+
+    assert.equal((await logIn(app, employee.email, 'taken over at last', OWNER)).status, 401)
+    assert.equal((await logIn(app, employee.email, employee.password, OWNER)).status, 200)
+    assert.equal(
+      (await guess(employee.password, OWNER)).status,
+      200,
+      'the owner, from their own address, still can',
+    )
+  })
+
+  test('concurrent wrong current passwords from one address never exceed the limit', async (t) => {
+    const app = await buildTestApp(t, { LOGIN_MAX_FAILURES: '3' })
+    const employee = await createEmployee(app)
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        change(app, employee.token, { currentPassword: `guess ${i}`, newPassword: 'x'.repeat(12) }),
+      ),
+    )
+    const statuses = results.map((r) => r.status).sort()
+    assert.deepEqual(statuses, [400, 400, 400, 429, 429, 429, 429, 429, 429, 429])
+  })
+
   test('a too-short new password is a 400; no token is a 401', async (t) => {
     const app = await buildTestApp(t)
     const employee = await createEmployee(app)

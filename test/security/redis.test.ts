@@ -122,6 +122,22 @@ if (TEST_REDIS_URL) {
       assert.equal((await logIn(a, employee.password, '203.0.113.2')).status, 429)
       assert.equal((await logIn(b, employee.password, '198.51.100.7')).status, 200)
     })
+
+    test('wrong current passwords on one instance lock that address on the other', async (t) => {
+      const [a, b] = await twoInstances(t, { LOGIN_MAX_FAILURES: '2' })
+      const employee = await createEmployee(a)
+      const change = (app: FastifyInstance, currentPassword: string) =>
+        call(app, {
+          method: 'PUT',
+          url: '/api/auth/password',
+          token: employee.token,
+          remoteAddress: '203.0.113.66',
+          payload: { currentPassword, newPassword: 'taken over at last' },
+        })
+      assert.equal((await change(a, 'first guess')).status, 400)
+      assert.equal((await change(b, 'second guess')).status, 400)
+      assert.equal((await change(a, employee.password)).status, 429)
+    })
   })
 
   describe('when Redis goes away', () => {

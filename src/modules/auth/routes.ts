@@ -27,6 +27,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { 
         ),
     )
   const loginLockout = lockoutFor('login')
+  const passwordChangeLockout = lockoutFor('password-change')
   // Register and login: a stricter limit per client address than the rest of the API.
   const authRateLimit = {
     rateLimit: {
@@ -123,11 +124,17 @@ const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { 
         summary: 'Change your password; every token issued before stops working',
         security: [{ bearerAuth: [] }],
         body: ChangePasswordBody,
-        response: responses({ 200: ChangePasswordResponse }, [400, 401]),
+        response: responses({ 200: ChangePasswordResponse }, [400, 401, 429]),
       },
     },
     async (request) => {
-      const employee = await changePassword(app.db, currentEmployee(request).id, request.body)
+      const employee = await changePassword(
+        app.db,
+        passwordChangeLockout,
+        currentEmployee(request).id,
+        request.body,
+        request.ip,
+      )
       app.forgetCaller(employee.id)
       return {
         success: true as const,

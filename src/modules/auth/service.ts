@@ -86,18 +86,32 @@ export async function logIn(
   return employee
 }
 
-/** A new password revokes every token issued before it; the caller gets a fresh one. */
+/**
+ * A new password revokes every token issued before it; the caller gets a fresh one. Wrong current
+ * passwords are limited like logins (per employee and client address), so a stolen token cannot
+ * be used to guess the password.
+ */
 export async function changePassword(
   db: Db,
+  lockout: Lockout,
   employeeId: string,
   input: Static<typeof ChangePasswordBody>,
+  clientAddress: string,
 ): Promise<Employee> {
+  const { allowed, retryAfterSeconds } = await lockout.attempt(employeeId, clientAddress)
+  if (!allowed) {
+    throw new TooManyRequestsError(
+      'Too many wrong current passwords, please try again later',
+      retryAfterSeconds,
+    )
+  }
   const found = await findEmployeeWithHashById(db, employeeId)
   if (!found || !(await verifyPassword(found.passwordHash, input.currentPassword))) {
     throw new ValidationError('Current password is incorrect', [
       { field: 'currentPassword', message: 'is incorrect' },
     ])
   }
+  await lockout.succeeded(employeeId, clientAddress)
   if (input.currentPassword === input.newPassword) {
     throw new ValidationError('The new password must differ from the current one', [
       { field: 'newPassword', message: 'must differ from the current password' },

@@ -34,6 +34,7 @@ const EnvSchema = Type.Object({
   AUTH_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 10 }),
   ENQUIRY_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 20 }),
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
+  LOGIN_ACCOUNT_MAX_FAILURES: Type.Integer({ minimum: 1, default: 100 }),
   LOGIN_FAILURE_WINDOW_MS: Type.Integer({ minimum: 1000, default: 900_000 }),
   METRICS_ENABLED: Type.Boolean({ default: true }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })),
@@ -79,7 +80,11 @@ export interface Config {
     authMax: number
     enquiryMax: number
   }
-  loginLockout: { maxFailures: number; windowMs: number }
+  /**
+   * Per (account, client address): `maxFailures` per window. Per account: past
+   * `accountMaxFailures`, only addresses that have not tried yet in the window are checked.
+   */
+  loginLockout: { maxFailures: number; accountMaxFailures: number; windowMs: number }
   metricsEnabled: boolean
   /** Bearer token /metrics asks for; without one, production does not serve /metrics at all. */
   metricsToken: string | undefined
@@ -246,7 +251,11 @@ export function loadConfig(
       authMax: env.AUTH_RATE_LIMIT_MAX,
       enquiryMax: env.ENQUIRY_RATE_LIMIT_MAX,
     },
-    loginLockout: { maxFailures: env.LOGIN_MAX_FAILURES, windowMs: env.LOGIN_FAILURE_WINDOW_MS },
+    loginLockout: {
+      maxFailures: env.LOGIN_MAX_FAILURES,
+      accountMaxFailures: env.LOGIN_ACCOUNT_MAX_FAILURES,
+      windowMs: env.LOGIN_FAILURE_WINDOW_MS,
+    },
     metricsEnabled: env.METRICS_ENABLED,
     metricsToken: env.METRICS_TOKEN,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,

@@ -393,7 +393,7 @@ describe('GET /api/auth/me', () => {
     for (const [label, token] of Object.entries({ otherSecret, hs512, none, expired })) {
       assert.equal((await me(token)).status, 401, label)
     }
-    const valid = createSigner({ key: TEST_JWT_SECRET })(claims)
+    const valid = createSigner({ key: TEST_JWT_SECRET, expiresIn: 60_000 })(claims)
     assert.equal((await me(valid)).status, 200, 'the same claims signed properly are accepted')
   })
 
@@ -430,12 +430,57 @@ describe('GET /api/auth/me', () => {
 
   test('the role comes from the database, not from the token', async () => {
     const employee = await createEmployee(app)
-    const token = createSigner({ key: TEST_JWT_SECRET })({
+    const token = createSigner({ key: TEST_JWT_SECRET, expiresIn: 60_000 })({
       sub: employee.id,
       role: 'admin',
       ver: 0,
     })
     const { body } = await me(token)
     assert.equal((body.data as { employee: { role: string } }).employee.role, 'counselor')
+  })
+
+  test('a correctly signed token without an expiry is refused', async () => {
+    const employee = await createEmployee(app)
+    const claims = { sub: employee.id, role: 'counselor', ver: 0 }
+    const forever = createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS256' })(claims)
+    const { status, body } = await me(forever)
+    assert.equal(status, 401)
+    assert.deepEqual(body, { success: false, message: 'Not authorized, please log in' })
+    const expiring = createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS256', expiresIn: 60_000 })
+    assert.equal((await me(expiring(claims))).status, 200, 'the same claims with an expiry pass')
+  })
+
+  test('a valid token followed by anything else in the header is refused', async () => {
+    const employee = await createEmployee(app)
+    const token = employee.token
+    const headers = [
+      `Bearer ${token} junk`,
+      `Bearer ${token} ${token}`,
+      `Bearer ${token},junk`,
+      `Bearer ${token}\tjunk`,
+      `Bearer\t${token}`,
+      `Bearer${token}`,
+      `Bearer ${token.replace(/\./g, ' ')}`,
+    ]
+    for (const authorization of headers) {
+      const { status, body } = await me(undefined, { authorization })
+      assert.equal(status, 401, JSON.stringify(authorization))
+      assert.equal(body.success, false)
+    }
+  })
+
+  test('the Bearer scheme in any letter case, several spaces before the token and whitespace around the header are accepted', async () => {
+    const employee = await createEmployee(app)
+    const token = employee.token
+    const headers = [
+      `Bearer ${token}`,
+      `bearer ${token}`,
+      `BEARER ${token}`,
+      `Bearer   ${token}`,
+      ` Bearer ${token} `,
+    ]
+    for (const authorization of headers) {
+      assert.equal((await me(undefined, { authorization })).status, 200, authorization)
+    }
   })
 })

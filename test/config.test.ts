@@ -62,6 +62,7 @@ describe('configuration', () => {
         /^Invalid configuration: ADMIN_EMAIL /,
       ],
       [{ ADMIN_EMAIL: 'boss@example.com' }, /ADMIN_EMAIL and ADMIN_PASSWORD/],
+      [{ LOGIN_ACCOUNT_MAX_FAILURES: '0' }, /^Invalid configuration: LOGIN_ACCOUNT_MAX_FAILURES /],
     ]
     for (const [env, message] of cases) {
       assert.throws(
@@ -125,6 +126,27 @@ describe('configuration', () => {
     assert.equal(config.webConcurrency, 4)
     assert.equal(loadConfig({}, noDotEnv).shutdownTimeoutMs, 10000)
     assert.equal(loadConfig({}, noDotEnv).metricsEnabled, true)
+  })
+
+  test('login lockout: 5 failures per account and address, 100 per account, in 15 minutes', () => {
+    assert.deepEqual(loadConfig({}, noDotEnv).loginLockout, {
+      maxFailures: 5,
+      accountMaxFailures: 100,
+      windowMs: 900_000,
+    })
+    const config = loadConfig(
+      {
+        LOGIN_MAX_FAILURES: '10',
+        LOGIN_ACCOUNT_MAX_FAILURES: '500',
+        LOGIN_FAILURE_WINDOW_MS: '60000',
+      },
+      noDotEnv,
+    )
+    assert.deepEqual(config.loginLockout, {
+      maxFailures: 10,
+      accountMaxFailures: 500,
+      windowMs: 60_000,
+    })
   })
 
   test('tests log nothing unless asked', () => {

@@ -54,6 +54,17 @@ function isTokenClaims(value: unknown): value is TokenClaims {
   )
 }
 
+/**
+ * RFC 6750: `Bearer`, in any letter case, one or more spaces, one token, and nothing after it
+ * (whitespace around the whole value is not part of it: HTTP strips it). Anything else, such as
+ * a second word, a tab or a comma, means no token at all.
+ */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i
+
+function bearerTokenOf(header: string | undefined): string | undefined {
+  return BEARER.exec(header?.trim() ?? '')?.[1]
+}
+
 /** The caller's employee record; routes behind authenticate always have one. */
 export function currentEmployee(request: FastifyRequest): Employee {
   if (!request.employee) throw new UnauthorizedError()
@@ -66,7 +77,8 @@ export default fp<{ config: Config }>(
       secret: config.jwt.secret,
       sign: { algorithm: 'HS256', expiresIn: config.jwt.expiresInSeconds },
       // Pinned: with a plain secret the verifier would otherwise also accept HS384 and HS512.
-      verify: { algorithms: ['HS256'] },
+      // A token without an expiry would never die: refused, however it was signed.
+      verify: { algorithms: ['HS256'], requiredClaims: ['exp'] },
     })
 
     app.decorate('issueToken', (employee: Pick<Employee, 'id' | 'role' | 'tokenVersion'>) =>
@@ -99,9 +111,9 @@ export default fp<{ config: Config }>(
     function verifyBearer(request: FastifyRequest): { claims: unknown } | { error: unknown } {
       let outcome = verified.get(request)
       if (!outcome) {
-        const [scheme, token] = (request.headers.authorization ?? '').split(' ')
+        const token = bearerTokenOf(request.headers.authorization)
         try {
-          if (!scheme || !/^Bearer$/i.test(scheme) || !token) throw new Error('no bearer token')
+          if (!token) throw new Error('no bearer token')
           outcome = { claims: app.jwt.verify(token) }
         } catch (error) {
           outcome = { error }

@@ -83,20 +83,77 @@ describe('with REDIS_URL, instances share their limits', () => {
     assert.equal((await me(a)).status, 429)
   })
 
-  test('failed logins on one instance lock the account on the other', needsRedis, async (t) => {
-    const [a, b] = await twoInstances(t, { LOGIN_MAX_FAILURES: '2' })
-    const employee = await createEmployee(a)
-    const logIn = (app: FastifyInstance, password: string) =>
-      call(app, {
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { email: employee.email, password },
+  test(
+    'failed logins from one address on one instance lock that address on the other, not the account',
+    needsRedis,
+    async (t) => {
+      const [a, b] = await twoInstances(t, { LOGIN_MAX_FAILURES: '2' })
+      const employee = await createEmployee(a)
+      const logIn = (app: FastifyInstance, password: string, from = '203.0.113.66') =>
+        call(app, {
+          method: 'POST',
+          url: '/api/auth/login',
+          remoteAddress: from,
+          payload: { email: employee.email, password },
+        })
+      assert.equal((await logIn(a, 'wrong-password')).status, 401)
+      assert.equal((await logIn(b, 'wrong-password')).status, 401)
+      assert.equal((await logIn(a, employee.password)).status, 429)
+      assert.equal((await logIn(b, employee.password)).status, 429)
+      assert.equal((await logIn(b, employee.password, '198.51.100.7')).status, 200)
+
+      // The counts live under REDIS_KEY_PREFIX, per (account, address) pair and per account; the
+      // owner's success cleared their own pair.
+      const keys = await a.redis?.keys(`*login-failures:*${employee.email}*`)
+      assert.deepEqual(keys?.map((key) => key.replace(/^test-[0-9a-f]{12}:/, '')).sort(), [
+        `login-failures:account:${employee.email}`,
+        `login-failures:pair:${employee.email}|203.0.113.66`,
+      ])
+    },
+  )
+
+  test(
+    'the account-wide ceiling is counted across instances and spares a clean address',
+    needsRedis,
+    async (t) => {
+      const [a, b] = await twoInstances(t, {
+        LOGIN_MAX_FAILURES: '3',
+        LOGIN_ACCOUNT_MAX_FAILURES: '2',
       })
-    assert.equal((await logIn(a, 'wrong-password')).status, 401)
-    assert.equal((await logIn(b, 'wrong-password')).status, 401)
-    assert.equal((await logIn(a, employee.password)).status, 429)
-    assert.equal((await logIn(b, employee.password)).status, 429)
-  })
+      const employee = await createEmployee(a)
+      const logIn = (app: FastifyInstance, password: string, from: string) =>
+        call(app, {
+          method: 'POST',
+          url: '/api/auth/login',
+          remoteAddress: from,
+          payload: { email: employee.email, password },
+        })
+      assert.equal((await logIn(a, 'wrong-password', '203.0.113.1')).status, 401)
+      assert.equal((await logIn(b, 'wrong-password', '203.0.113.2')).status, 401)
+      assert.equal((await logIn(a, employee.password, '203.0.113.2')).status, 429)
+      assert.equal((await logIn(b, employee.password, '198.51.100.7')).status, 200)
+    },
+  )
+
+  test(
+    'wrong current passwords on one instance lock that address on the other',
+    needsRedis,
+    async (t) => {
+      const [a, b] = await twoInstances(t, { LOGIN_MAX_FAILURES: '2' })
+      const employee = await createEmployee(a)
+      const change = (app: FastifyInstance, currentPassword: string) =>
+        call(app, {
+          method: 'PUT',
+          url: '/api/auth/password',
+          token: employee.token,
+          remoteAddress: '203.0.113.66',
+          payload: { currentPassword, newPassword: 'taken over at last' },
+        })
+      assert.equal((await change(a, 'first guess')).status, 400)
+      assert.equal((await change(b, 'second guess')).status, 400)
+      assert.equal((await change(a, employee.password)).status, 429)
+    },
+  )
 })
 
 describe('when Redis goes away', () => {

@@ -3,7 +3,7 @@ import type { Config } from '../../config.js'
 import { currentEmployee } from '../../plugins/auth.js'
 import { byIp } from '../../plugins/security.js'
 import { responses } from '../../schemas.js'
-import { createLoginLockout } from './lockout.js'
+import { createLockout } from './lockout.js'
 import {
   ChangePasswordBody,
   ChangePasswordResponse,
@@ -16,10 +16,18 @@ import {
 import { changePassword, logIn, registerEmployee } from './service.js'
 
 const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
-  const policy = { ...config.loginLockout, keyPrefix: config.redisKeyPrefix }
-  const lockout = createLoginLockout(policy, app.redis, (error) =>
-    app.log.error({ err: error }, 'login lockout: Redis unavailable, counting in this process'),
-  )
+  const lockoutFor = (scope: string) =>
+    createLockout(
+      { ...config.loginLockout, keyPrefix: config.redisKeyPrefix, scope },
+      app.redis,
+      (error) =>
+        app.log.error(
+          { err: error },
+          `${scope} lockout: Redis unavailable, counting in this process`,
+        ),
+    )
+  const loginLockout = lockoutFor('login')
+  const passwordChangeLockout = lockoutFor('password-change')
   // Register and login: a stricter limit per client address than the rest of the API.
   const authRateLimit = {
     rateLimit: {
@@ -67,7 +75,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { 
       },
     },
     async (request) => {
-      const employee = await logIn(app.db, lockout, request.body)
+      const employee = await logIn(app.db, loginLockout, request.body, request.ip)
       const { id, name, email, role } = employee
       return {
         success: true as const,
@@ -116,11 +124,17 @@ const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { 
         summary: 'Change your password; every token issued before stops working',
         security: [{ bearerAuth: [] }],
         body: ChangePasswordBody,
-        response: responses({ 200: ChangePasswordResponse }, [400, 401]),
+        response: responses({ 200: ChangePasswordResponse }, [400, 401, 429]),
       },
     },
     async (request) => {
-      const employee = await changePassword(app.db, currentEmployee(request).id, request.body)
+      const employee = await changePassword(
+        app.db,
+        passwordChangeLockout,
+        currentEmployee(request).id,
+        request.body,
+        request.ip,
+      )
       app.forgetCaller(employee.id)
       return {
         success: true as const,

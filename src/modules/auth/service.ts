@@ -15,7 +15,7 @@ import {
   recordLogin,
   replacePassword,
 } from '../employees/repository.js'
-import type { LoginLockout } from './lockout.js'
+import type { Lockout } from './lockout.js'
 import { hashPassword, isLegacyHash, verifyAgainstDummy, verifyPassword } from './passwords.js'
 import type { ChangePasswordBody, LoginBody, RegisterBody } from './schemas.js'
 
@@ -53,15 +53,18 @@ export async function registerEmployee(
 
 const INVALID_CREDENTIALS = 'Invalid email or password'
 
+/** Counted per account and client address: see Lockout. */
 export async function logIn(
   db: Db,
-  lockout: LoginLockout,
+  lockout: Lockout,
   input: Static<typeof LoginBody>,
+  clientAddress: string,
 ): Promise<Employee> {
-  const { allowed, retryAfterSeconds } = await lockout.attempt(input.email)
+  const account = input.email.toLowerCase()
+  const { allowed, retryAfterSeconds } = await lockout.attempt(account, clientAddress)
   if (!allowed) {
     throw new TooManyRequestsError(
-      'Too many failed logins for this account, please try again later',
+      'Too many failed logins for this account from your address, please try again later',
       retryAfterSeconds,
     )
   }
@@ -73,7 +76,7 @@ export async function logIn(
   if (!(await verifyPassword(found.passwordHash, input.password))) {
     throw new UnauthorizedError(INVALID_CREDENTIALS)
   }
-  await lockout.reset(input.email)
+  await lockout.succeeded(account, clientAddress)
   if (!found.isActive) throw new ForbiddenError('This account has been deactivated')
   const upgradedHash = isLegacyHash(found.passwordHash)
     ? await hashPassword(input.password)
@@ -83,18 +86,32 @@ export async function logIn(
   return employee
 }
 
-/** A new password revokes every token issued before it; the caller gets a fresh one. */
+/**
+ * A new password revokes every token issued before it; the caller gets a fresh one. Wrong current
+ * passwords are limited like logins (per employee and client address), so a stolen token cannot
+ * be used to guess the password.
+ */
 export async function changePassword(
   db: Db,
+  lockout: Lockout,
   employeeId: string,
   input: Static<typeof ChangePasswordBody>,
+  clientAddress: string,
 ): Promise<Employee> {
+  const { allowed, retryAfterSeconds } = await lockout.attempt(employeeId, clientAddress)
+  if (!allowed) {
+    throw new TooManyRequestsError(
+      'Too many wrong current passwords, please try again later',
+      retryAfterSeconds,
+    )
+  }
   const found = await findEmployeeWithHashById(db, employeeId)
   if (!found || !(await verifyPassword(found.passwordHash, input.currentPassword))) {
     throw new ValidationError('Current password is incorrect', [
       { field: 'currentPassword', message: 'is incorrect' },
     ])
   }
+  await lockout.succeeded(employeeId, clientAddress)
   if (input.currentPassword === input.newPassword) {
     throw new ValidationError('The new password must differ from the current one', [
       { field: 'newPassword', message: 'must differ from the current password' },

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster'
 import { buildApp } from './app.js'
-import { type Config, ConfigError, loadConfig } from './config.js'
-import { DatabaseInUseError } from './db/client.js'
+import { type Config, loadConfig } from './config.js'
+import { oneLineMessage } from './startup-failure.js'
 
 /** One server process: listen, and on SIGTERM/SIGINT finish in-flight requests, close, exit 0. */
 async function serve(config: Config): Promise<void> {
@@ -73,7 +73,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // One clear line for mistakes an operator can fix; the full error for anything else.
-  const known = error instanceof ConfigError || error instanceof DatabaseInUseError
-  console.error(known ? error.message : error)
+  console.error(oneLineMessage(error) ?? error)
   process.exit(1)
 })

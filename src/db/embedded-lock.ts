@@ -4,8 +4,22 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { StartupError } from '../startup-failure.js'
 
+export function holderName(pid: number | undefined): string {
+  return pid === undefined ? 'another process' : `process ${pid}`
+}
+
 export class DatabaseInUseError extends StartupError {
   override name = 'DatabaseInUseError'
+
+  constructor(
+    readonly dataDir: string,
+    /** The holder's pid, when it answered. */
+    readonly holder: number | undefined,
+  ) {
+    super(
+      `The embedded database at ${dataDir} is already open in ${holderName(holder)}. Only one process may use it: stop that process, or set DATABASE_URL to a PostgreSQL server to run several instances.`,
+    )
+  }
 }
 
 /**
@@ -43,7 +57,7 @@ function askHolder(path: string): Promise<number | 'gone' | undefined> {
   return new Promise((resolve) => {
     let answer = ''
     const socket = connect({ path })
-    socket.setTimeout(2000, () => socket.destroy())
+    socket.setTimeout(5000, () => socket.destroy())
     socket.on('data', (chunk) => {
       answer += chunk
     })
@@ -76,10 +90,7 @@ export async function lockEmbeddedDatabase(dataDir: string): Promise<() => Promi
         if (address.isFile) await unlink(address.path).catch(() => {})
         continue
       }
-      const who = typeof holder === 'number' ? `process ${holder}` : 'another process'
-      throw new DatabaseInUseError(
-        `The embedded database at ${dataDir} is already open in ${who}. Only one process may use it: stop that process, or set DATABASE_URL to a PostgreSQL server to run several instances.`,
-      )
+      throw new DatabaseInUseError(dataDir, typeof holder === 'number' ? holder : undefined)
     }
   }
 }

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { freePort, runStartScript, startServer } from '../support/server.js'
+import { freePort, runScript, runStartScript, startServer } from '../support/server.js'
 
 const startScript = join(import.meta.dirname, '..', '..', 'scripts', 'start.mjs')
 
@@ -142,5 +142,29 @@ describe('the embedded database lock', () => {
     })
     assert.equal(second.code, 1)
     assert.match(second.stderr, /already open in process \d+\. Only one process may use it/)
+  })
+
+  test('npm run create-admin while the server runs says in one line to stop it or to use ADMIN_EMAIL and ADMIN_PASSWORD', async (t) => {
+    const dir = embeddedDirectory(t)
+    const env = { DATABASE_URL: `pglite://${join(dir, 'crm')}` }
+    const server = await startServer(env)
+    t.after(() => server.stop('SIGKILL'))
+
+    const { code, stderr } = await runScript('create-admin.mjs', env, [
+      '--email',
+      'lead@example.com',
+      '--name',
+      'Lead',
+      '--password',
+      'lead-password-123',
+    ])
+    assert.equal(code, 1)
+    const lines = linesOf(stderr)
+    assert.equal(lines.length, 1, stderr)
+    assert.doesNotMatch(stderr, /^\s+at /m, 'no stack trace')
+    assert.match(lines[0] ?? '', new RegExp(`open in process ${server.child.pid}\\b`))
+    assert.match(lines[0] ?? '', /stop the server/)
+    assert.match(lines[0] ?? '', /ADMIN_EMAIL and ADMIN_PASSWORD/)
+    assert.equal((await fetch(`${server.url}/health`)).status, 200, 'the server keeps running')
   })
 })

@@ -1,7 +1,27 @@
 import cluster from 'node:cluster'
+import { createServer } from 'node:net'
 import { buildApp } from './app.js'
 import { type Config, loadConfig } from './config.js'
-import { oneLineMessage } from './startup-failure.js'
+import { listenFailure, oneLineMessage } from './startup-failure.js'
+
+/**
+ * Binds HOST:PORT for a moment and lets go, so a port in use or not allowed is reported in one
+ * line before the database is opened or migrated. (Fastify cannot take routes after listening,
+ * and holding the real socket through a long migration would leave clients hanging.)
+ */
+async function checkCanListen({ host, port }: Config): Promise<void> {
+  const probe = createServer()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject)
+      probe.listen({ host, port, exclusive: true }, resolve)
+    })
+  } catch (error) {
+    throw listenFailure(error, host, port)
+  } finally {
+    await new Promise((resolve) => probe.close(resolve))
+  }
+}
 
 /** One server process: listen, and on SIGTERM/SIGINT finish in-flight requests, close, exit 0. */
 async function serve(config: Config): Promise<void> {
@@ -34,7 +54,9 @@ async function serve(config: Config): Promise<void> {
   process.on('SIGTERM', shutDown)
   process.on('SIGINT', shutDown)
 
-  await app.listen({ port: config.port, host: config.host })
+  await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
+    throw listenFailure(error, config.host, config.port) // taken since checkCanListen
+  })
 }
 
 /** WEB_CONCURRENCY > 1: a primary that keeps that many workers running, all on one port. */
@@ -64,6 +86,8 @@ async function main(): Promise<void> {
     await app.close()
     return
   }
+  // Workers share the primary's port; the primary checks it once for all of them.
+  if (cluster.isPrimary) await checkCanListen(config)
   if (config.webConcurrency > 1 && cluster.isPrimary) {
     superviseWorkers(config)
     return

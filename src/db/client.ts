@@ -9,6 +9,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
 import type { DatabaseTarget } from '../config.js'
+import { CONNECT_TIMEOUT_MS, databaseConnectionFailure } from '../startup-failure.js'
 import { lockEmbeddedDatabase } from './embedded-lock.js'
 import * as schema from './schema/index.js'
 
@@ -60,9 +61,15 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     db,
     kind: 'postgres',
     async migrate() {
-      // The lock and the migration must share one connection, so use a dedicated client.
-      const client = new pg.Client({ connectionString: url })
-      await client.connect()
+      // The lock and the migration must share one connection, so use a dedicated client. Being
+      // the first connection made, its failure is the one an operator sees: said in one line.
+      const client = new pg.Client({
+        connectionString: url,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      })
+      await client.connect().catch((error: unknown) => {
+        throw databaseConnectionFailure(error, url)
+      })
       try {
         await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID])
         await migratePg(drizzlePg(client), { migrationsFolder })
@@ -102,7 +109,10 @@ async function listenPostgres(
     }
   }
   const connect = async () => {
-    const client = new pg.Client({ connectionString: url })
+    const client = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    })
     client.on('notification', (message) => {
       if (message.channel === channel) onMessage(message.payload ?? '')
     })

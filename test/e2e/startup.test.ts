@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import pg from 'pg'
-import { freePort, runScript, runStartScript } from '../support/server.js'
+import { createPostgresDatabase } from '../support/database.js'
+import {
+  freePort,
+  runScript,
+  runStartScript,
+  type ServerProcess,
+  startServer,
+} from '../support/server.js'
 
 /** TEST_DATABASE_URL, else the local server if one answers; unset when there is none. */
 async function findPostgres(): Promise<string | undefined> {
@@ -217,5 +224,95 @@ describe('a start that cannot succeed says why in one line', () => {
       const outcome = await runStartScript({ DATABASE_URL: 'memory://', ...env })
       assert.equal(assertOneLine(outcome, JSON.stringify(env)), `Invalid configuration: ${message}`)
     }
+  })
+})
+
+interface LogLine {
+  level: number
+  msg: string
+  [field: string]: unknown
+}
+
+/** The server's pino lines, once the start-up summary (its last line, about the admin) is out. */
+async function startupLog(server: ServerProcess): Promise<LogLine[]> {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as LogLine)
+    if (lines.some((line) => 'admin' in line)) return lines
+    if (Date.now() > deadline) throw new Error(`no start-up summary in:\n${server.output()}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+const lineWith = (lines: LogLine[], field: string): LogLine => {
+  const found = lines.find((line) => field in line)
+  assert.ok(found, `a log line with ${field}`)
+  return found
+}
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'startup-secret-startup-secret-startup-secret',
+  LOG_LEVEL: 'info',
+}
+
+describe('the start-up log', () => {
+  test('says which database is in use, where the docs are, and how to create the first admin', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'crm-startup-'))
+    t.after(() => rmSync(dir, { recursive: true, force: true }))
+    const env = { ...PRODUCTION, DATABASE_URL: `pglite://${join(dir, 'crm')}` }
+
+    const first = await startServer(env)
+    t.after(() => first.stop('SIGKILL'))
+    const lines = await startupLog(first)
+    const database = lineWith(lines, 'database')
+    assert.deepEqual(database.database, { kind: 'pglite', location: join(dir, 'crm') })
+    assert.ok(database.msg.includes(`embedded PGlite at ${join(dir, 'crm')}`), database.msg)
+    const docs = lineWith(lines, 'docs')
+    assert.equal(docs.docs, `${first.url}/api/docs`)
+    assert.ok(docs.msg.includes(`${first.url}/api/docs`), docs.msg)
+    assert.equal((await fetch(`${first.url}/api/docs`)).status, 200, 'the docs are there')
+    const noAdmin = lineWith(lines, 'admin')
+    assert.equal(noAdmin.admin, false)
+    assert.equal(noAdmin.level, 40, 'a warning')
+    assert.match(noAdmin.msg, /npm run create-admin -- --email \S+ --name/)
+    assert.match(noAdmin.msg, /ADMIN_EMAIL and ADMIN_PASSWORD/)
+    assert.equal(await first.stop('SIGTERM'), 0)
+
+    const second = await startServer({
+      ...env,
+      ADMIN_EMAIL: 'lead@example.com',
+      ADMIN_PASSWORD: 'lead-password-123',
+    })
+    t.after(() => second.stop('SIGKILL'))
+    const admin = lineWith(await startupLog(second), 'admin')
+    assert.equal(admin.admin, true)
+    assert.match(admin.msg, /an active admin account exists/)
+  })
+
+  test('names a PostgreSQL database with its password masked', {
+    skip: needsPostgres,
+  }, async (t) => {
+    const created = await createPostgresDatabase(postgresUrl ?? '')
+    t.after(() => created.drop())
+    // Trust authentication ignores a password it did not ask for; a real one is kept as it is.
+    const url = withUrl(created.url, (parsed) => {
+      parsed.password ||= SECRET
+    })
+    const password = decodeURIComponent(new URL(url).password)
+
+    const server = await startServer({ ...PRODUCTION, DATABASE_URL: url })
+    t.after(() => server.stop('SIGKILL'))
+    const database = lineWith(await startupLog(server), 'database')
+    const masked = withUrl(url, (parsed) => {
+      parsed.password = '***'
+    })
+    assert.deepEqual(database.database, { kind: 'postgres', location: masked })
+    assert.match(database.msg, /^database: PostgreSQL at /)
+    assert.ok(!server.output().includes(password), 'the password is never logged')
   })
 })

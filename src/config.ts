@@ -149,14 +149,23 @@ const PATTERN_HINTS: Record<string, string> = {
 function describeEnvError(error: unknown): string {
   const details = (
     error as {
-      errors?: { instancePath: string; message?: string; params?: { missingProperty?: string } }[]
+      errors?: {
+        instancePath: string
+        message?: string
+        params?: { missingProperty?: string; allowedValues?: unknown[] }
+      }[]
     }
   ).errors
   const first = details?.[0]
   if (!first) return String(error)
   const variable =
     first.instancePath.replace(/^\//, '') || first.params?.missingProperty || 'environment'
-  const message = PATTERN_HINTS[variable] ?? first.message ?? 'is invalid'
+  const allowed = first.params?.allowedValues
+  const message =
+    PATTERN_HINTS[variable] ??
+    (allowed ? `must be one of: ${allowed.join(', ')}` : undefined) ??
+    first.message ??
+    'is invalid'
   return `Invalid configuration: ${variable} ${message}`
 }
 

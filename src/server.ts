@@ -1,7 +1,60 @@
 import cluster from 'node:cluster'
+import { type AddressInfo, createServer } from 'node:net'
+import { resolve } from 'node:path'
+import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
-import { type Config, ConfigError, loadConfig } from './config.js'
-import { DatabaseInUseError } from './db/client.js'
+import { type Config, loadConfig } from './config.js'
+import { hasActiveAdmin } from './modules/employees/service.js'
+import { listenFailure, maskDatabaseUrl, oneLineMessage } from './startup-failure.js'
+
+/**
+ * Binds HOST:PORT for a moment and lets go, so a port in use or not allowed is reported in one
+ * line before the database is opened or migrated. (Fastify cannot take routes after listening,
+ * and holding the real socket through a long migration would leave clients hanging.)
+ */
+async function checkCanListen({ host, port }: Config): Promise<void> {
+  const probe = createServer()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject)
+      probe.listen({ host, port, exclusive: true }, resolve)
+    })
+  } catch (error) {
+    throw listenFailure(error, host, port)
+  } finally {
+    await new Promise((resolve) => probe.close(resolve))
+  }
+}
+
+/** Tells the operator which database this is, where the docs are, and how to get a first admin. */
+async function logStartupSummary(app: FastifyInstance, config: Config): Promise<void> {
+  const target = config.database
+  const database =
+    target.kind === 'postgres'
+      ? { kind: 'postgres', location: maskDatabaseUrl(target.url) }
+      : { kind: 'pglite', location: target.dataDir ? resolve(target.dataDir) : 'memory' }
+  const described =
+    target.kind === 'postgres'
+      ? `PostgreSQL at ${database.location}`
+      : target.dataDir
+        ? `embedded PGlite at ${database.location}`
+        : 'embedded PGlite in memory (nothing is kept after exit)'
+  app.log.info({ database }, `database: ${described}`)
+
+  const { port } = app.server.address() as AddressInfo
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
+  const docs = `http://${host.includes(':') ? `[${host}]` : host}:${port}/api/docs`
+  app.log.info({ docs }, `API docs: ${docs}`)
+
+  if (await hasActiveAdmin(app.db)) {
+    app.log.info({ admin: true }, 'an active admin account exists')
+  } else {
+    app.log.warn(
+      { admin: false },
+      'no admin account yet: create one with `npm run create-admin -- --email you@example.com --name "Your Name"`, or start the server with ADMIN_EMAIL and ADMIN_PASSWORD set',
+    )
+  }
+}
 
 /** One server process: listen, and on SIGTERM/SIGINT finish in-flight requests, close, exit 0. */
 async function serve(config: Config): Promise<void> {
@@ -39,7 +92,10 @@ async function serve(config: Config): Promise<void> {
   process.on('SIGTERM', shutDown)
   process.on('SIGINT', shutDown)
 
-  await app.listen({ port: config.port, host: config.host })
+  await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
+    throw listenFailure(error, config.host, config.port) // taken since checkCanListen
+  })
+  await logStartupSummary(app, config)
 }
 
 /** WEB_CONCURRENCY > 1: a primary that keeps that many workers running, all on one port. */
@@ -69,6 +125,8 @@ async function main(): Promise<void> {
     await app.close()
     return
   }
+  // Workers share the primary's port; the primary checks it once for all of them.
+  if (cluster.isPrimary) await checkCanListen(config)
   if (config.webConcurrency > 1 && cluster.isPrimary) {
     superviseWorkers(config)
     return
@@ -78,7 +136,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // One clear line for mistakes an operator can fix; the full error for anything else.
-  const known = error instanceof ConfigError || error instanceof DatabaseInUseError
-  console.error(known ? error.message : error)
+  console.error(oneLineMessage(error) ?? error)
   process.exit(1)
 })

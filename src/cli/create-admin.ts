@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util'
 import { read } from 'read'
-import { ConfigError, loadConfig } from '../config.js'
+import { loadConfig } from '../config.js'
 import { openDatabase } from '../db/client.js'
+import { DatabaseInUseError, holderName } from '../db/embedded-lock.js'
 import { AppError } from '../errors.js'
 import { createOrPromoteAdmin } from '../modules/employees/service.js'
+import { oneLineMessage } from '../startup-failure.js'
 
 const USAGE = 'Usage: npm run create-admin -- --email EMAIL --name NAME [--password PASSWORD]'
 
@@ -44,7 +46,16 @@ async function main(): Promise<void> {
   }
 }
 
+/** The one line to print, or the whole error when it is not one an operator can fix. */
+function describeFailure(error: unknown): unknown {
+  if (error instanceof DatabaseInUseError) {
+    return `Cannot create the admin while the embedded database at ${error.dataDir} is open in ${holderName(error.holder)} (the server?): stop the server and run this again, or start the server with ADMIN_EMAIL and ADMIN_PASSWORD set to create the first admin.`
+  }
+  if (error instanceof AppError) return error.message
+  return oneLineMessage(error) ?? error
+}
+
 main().catch((error: unknown) => {
-  console.error(error instanceof AppError || error instanceof ConfigError ? error.message : error)
+  console.error(describeFailure(error))
   process.exit(1)
 })

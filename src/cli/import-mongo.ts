@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig } from '../config.js'
-import { DatabaseInUseError, openDatabase } from '../db/client.js'
+import { loadConfig } from '../config.js'
+import { openDatabase } from '../db/client.js'
 import { type ImportFiles, importMongoData } from '../modules/migration/mongo-import.js'
+import { oneLineMessage } from '../startup-failure.js'
 
 const USAGE =
   'Usage: npm run import:mongo -- [--employees employees.json] [--enquiries enquiries.json] [--skip-invalid]'
@@ -52,11 +53,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known =
-      error instanceof UsageError ||
-      error instanceof ConfigError ||
-      error instanceof DatabaseInUseError
-    console.error(known ? error.message : error)
+    console.error(error instanceof UsageError ? error.message : (oneLineMessage(error) ?? error))
     process.exit(1)
   },
 )

@@ -1,4 +1,4 @@
-import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
@@ -9,6 +9,8 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
 import type { DatabaseTarget } from '../config.js'
+import { CONNECT_TIMEOUT_MS, databaseConnectionFailure } from '../startup-failure.js'
+import { lockEmbeddedDatabase } from './embedded-lock.js'
 import * as schema from './schema/index.js'
 
 /** The Drizzle handle feature code uses; a transaction handle has the same type. */
@@ -59,9 +61,15 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     db,
     kind: 'postgres',
     async migrate() {
-      // The lock and the migration must share one connection, so use a dedicated client.
-      const client = new pg.Client({ connectionString: url })
-      await client.connect()
+      // The lock and the migration must share one connection, so use a dedicated client. Being
+      // the first connection made, its failure is the one an operator sees: said in one line.
+      const client = new pg.Client({
+        connectionString: url,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      })
+      await client.connect().catch((error: unknown) => {
+        throw databaseConnectionFailure(error, url)
+      })
       try {
         await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID])
         await migratePg(drizzlePg(client), { migrationsFolder })
@@ -101,7 +109,10 @@ async function listenPostgres(
     }
   }
   const connect = async () => {
-    const client = new pg.Client({ connectionString: url })
+    const client = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    })
     client.on('notification', (message) => {
       if (message.channel === channel) onMessage(message.payload ?? '')
     })
@@ -128,48 +139,10 @@ async function listenPostgres(
   }
 }
 
-export class DatabaseInUseError extends Error {
-  override name = 'DatabaseInUseError'
-}
-
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-/**
- * Only one process may open an embedded database directory: a second one would corrupt it. A pid
- * file beside the directory says who holds it; one left by a process that died is taken over.
- */
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  const lockPath = `${dataDir.replace(/\/+$/, '')}.pid`
-  const mine = String(process.pid)
-  try {
-    await writeFile(lockPath, mine, { flag: 'wx' })
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-    const holder = Number((await readFile(lockPath, 'utf8')).trim())
-    if (Number.isInteger(holder) && holder > 0 && isRunning(holder)) {
-      throw new DatabaseInUseError(
-        `The embedded database at ${dataDir} is already open in process ${holder}. Only one process may use it: stop that process, or set DATABASE_URL to a PostgreSQL server to run several instances.`,
-      )
-    }
-    await writeFile(lockPath, mine)
-  }
-  return async () => {
-    const holder = await readFile(lockPath, 'utf8').catch(() => '')
-    if (holder.trim() === mine) await unlink(lockPath).catch(() => {})
-  }
-}
-
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (!dataDir) return wrapPglite(await PGlite.create())
   await mkdir(dataDir, { recursive: true })
-  const unlock = await lockDataDir(dataDir)
+  const unlock = await lockEmbeddedDatabase(dataDir)
   try {
     const database = wrapPglite(await PGlite.create(dataDir))
     return {

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { serverDatabase } from '../support/database.js'
-import { runStartScript, type ServerProcess, startServer } from '../support/server.js'
+import { type ServerProcess, startServer } from '../support/server.js'
 
 const ADMIN = {
   ADMIN_EMAIL: 'ops@example.com',
@@ -111,17 +108,5 @@ describe('the server process lifecycle', () => {
     const again = await startServer(env)
     t.after(() => again.stop('SIGKILL'))
     assert.ok((await storedIds(again)).has(id ?? ''))
-  })
-
-  test('a second process on the same embedded database fails at start with a clear message', async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'crm-lock-'))
-    t.after(() => rmSync(dir, { recursive: true, force: true }))
-    const env = { DATABASE_URL: `pglite://${join(dir, 'crm')}` }
-    const first = await startServer(env)
-    t.after(() => first.stop('SIGKILL'))
-    const second = await runStartScript({ ...env, PORT: '0' })
-    assert.notEqual(second.code, 0)
-    assert.match(second.stderr, /already open in process \d+\. Only one process may use it/)
-    assert.equal((await fetch(`${first.url}/health`)).status, 200, 'the first keeps running')
   })
 })

@@ -69,6 +69,9 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   }
 }
 
+/** A run that has not ended by then is killed (exit code null), so a hang fails its test. */
+const RUN_TIMEOUT_MS = 120_000
+
 /** Runs the start script to its end (a failed start, or --migrate-only); its exit code and stderr. */
 export async function runStartScript(
   env: Record<string, string>,
@@ -78,6 +81,7 @@ export async function runStartScript(
     cwd: tmpdir(), // so a developer's own .env file cannot change the test
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: RUN_TIMEOUT_MS,
   })
   let stderr = ''
   child.stderr?.on('data', (chunk) => {
@@ -97,6 +101,7 @@ export async function runScript(
     cwd: tmpdir(),
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: RUN_TIMEOUT_MS,
   })
   let stdout = ''
   let stderr = ''

@@ -34,6 +34,11 @@ export async function ensureBootstrapAdmin(
   return created !== undefined
 }
 
+/** Whether anyone can administer the team yet; the start-up log says how to create the first. */
+export async function hasActiveAdmin(db: Db): Promise<boolean> {
+  return (await countActiveAdmins(db)) > 0
+}
+
 export interface EmployeeChanges {
   name?: string
   role?: EmployeeRole

@@ -10,6 +10,7 @@ import enquiryRoutes from './modules/enquiries/routes.js'
 import healthRoutes from './modules/health/routes.js'
 import reportRoutes from './modules/reports/routes.js'
 import authPlugin from './plugins/auth.js'
+import consolePlugin from './plugins/console.js'
 import databasePlugin from './plugins/database.js'
 import docsPlugin from './plugins/docs.js'
 import metricsPlugin from './plugins/metrics.js'
@@ -74,5 +75,6 @@ export async function buildApp(
   await app.register(enquiryRoutes, { prefix: '/api/enquiries', config })
   await app.register(employeeRoutes, { prefix: '/api/employees' })
   await app.register(reportRoutes, { prefix: '/api' })
+  await app.register(consolePlugin, { dir: config.consoleDir })
   return app
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseEnv } from 'node:util'
 import envSchema from 'env-schema'
 import { type Static, Type } from 'typebox'
@@ -39,6 +40,7 @@ const EnvSchema = Type.Object({
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
   AUTH_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 2_000 }),
   WEB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+  CONSOLE_DIR: Type.Optional(Type.String({ minLength: 1 })),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -77,6 +79,8 @@ export interface Config {
   shutdownTimeoutMs: number
   /** Worker processes (node:cluster); more than one needs a PostgreSQL DATABASE_URL. */
   webConcurrency: number
+  /** The built web console (index.html and assets/); without it the server serves the API only. */
+  consoleDir: string
 }
 
 export class ConfigError extends Error {
@@ -229,5 +233,7 @@ export function loadConfig(
     metricsEnabled: env.METRICS_ENABLED,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     webConcurrency: env.WEB_CONCURRENCY,
+    // src/config.ts and dist/config.ts both sit one level below the project root.
+    consoleDir: resolve(env.CONSOLE_DIR ?? fileURLToPath(new URL('../web/dist', import.meta.url))),
   }
 }

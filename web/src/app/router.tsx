@@ -20,6 +20,34 @@ const PasswordPage = lazy(() =>
   import('../features/auth/password-page').then((module) => ({ default: module.PasswordPage })),
 )
 
+const AllEnquiriesPage = lazy(() =>
+  import('../features/enquiries/all-enquiries-page').then((module) => ({
+    default: module.AllEnquiriesPage,
+  })),
+)
+const TeamPage = lazy(() =>
+  import('../features/team/team-page').then((module) => ({ default: module.TeamPage })),
+)
+// The dashboard's chart library loads with it, and only with it.
+const DashboardPage = lazy(() =>
+  import('../features/dashboard/dashboard-page').then((module) => ({
+    default: module.DashboardPage,
+  })),
+)
+
+/** Admin pages: a counselor who follows a link to one is told, not shown an API error. */
+function AdminOnly() {
+  const session = useSession()
+  if (session?.employee.role !== 'admin') {
+    return (
+      <Page title="Admins only">
+        <p>This page is for admins. Ask an admin if you need something from it.</p>
+      </Page>
+    )
+  }
+  return <Outlet />
+}
+
 /** Pages behind the login: without a session, the login page, which comes back here after. */
 function SignedIn() {
   const session = useSession()
@@ -56,6 +84,11 @@ export function AppRouter() {
           <Route path="/enquiries" element={<MyEnquiriesPage />} />
           <Route path="/enquiries/:id" element={<EnquiryPage />} />
           <Route path="/account/password" element={<PasswordPage />} />
+          <Route path="/admin" element={<AdminOnly />}>
+            <Route path="enquiries" element={<AllEnquiriesPage />} />
+            <Route path="team" element={<TeamPage />} />
+            <Route path="dashboard" element={<DashboardPage />} />
+          </Route>
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -25,6 +25,19 @@ export function Layout({ employee, onLogOut, children }: LayoutProps) {
             <li>
               <NavLink to="/enquiries">My enquiries</NavLink>
             </li>
+            {employee.role === 'admin' && (
+              <>
+                <li>
+                  <NavLink to="/admin/enquiries">All enquiries</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/admin/team">Team</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/admin/dashboard">Dashboard</NavLink>
+                </li>
+              </>
+            )}
             <li>
               <NavLink to="/account/password">Change password</NavLink>
             </li>

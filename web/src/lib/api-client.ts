@@ -34,6 +34,12 @@ const authenticate: Middleware = {
 }
 
 export const api = createClient<paths>({ baseUrl: '' })
+
+/** For the few calls made with fetch itself (file downloads). */
+export function getAuthorizationHeader(): Record<string, string> {
+  const token = getToken()
+  return token ? { authorization: `Bearer ${token}` } : {}
+}
 api.use(authenticate)
 
 interface ErrorBody {

@@ -14,3 +14,7 @@ export type Priority = Enquiry['priority']
 export type Source = Enquiry['source']
 export type Activity = EnquiryDetail['activity'][number]
 export type Note = EnquiryDetail['notes'][number]
+export type EmployeeList = JsonOf<paths['/api/employees/']['get']['responses'][200]>
+export type TeamMember = EmployeeList['data'][number]
+export type AdminEnquiryQuery = NonNullable<paths['/api/enquiries/']['get']['parameters']['query']>
+export type Stats = JsonOf<paths['/api/stats']['get']['responses'][200]>['data']

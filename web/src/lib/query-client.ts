@@ -19,5 +19,7 @@ export const queryKeys = {
   pool: ['pool'] as const,
   myEnquiries: ['my-enquiries'] as const,
   enquiry: (id: string) => ['enquiry', id] as const,
-  me: ['me'] as const,
+  team: ['team'] as const,
+  allEnquiries: ['all-enquiries'] as const,
+  stats: ['stats'] as const,
 }

@@ -48,7 +48,7 @@ function newestOf(paths) {
 export function ensureConsoleBuilt() {
   const web = join(root, 'web')
   if (!existsSync(join(web, 'package.json'))) return
-  const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json']
+  const sources = ['src', 'public', 'index.html', 'form.html', 'vite.config.ts', 'package.json']
   const built = existsSync(join(web, 'dist', 'index.html'))
   if (built && newestOf(sources.map((path) => join(web, path))) <= newestMtime(join(web, 'dist')))
     return

@@ -75,6 +75,6 @@ export async function buildApp(
   await app.register(enquiryRoutes, { prefix: '/api/enquiries', config })
   await app.register(employeeRoutes, { prefix: '/api/employees' })
   await app.register(reportRoutes, { prefix: '/api' })
-  await app.register(consolePlugin, { dir: config.consoleDir })
+  await app.register(consolePlugin, { config })
   return app
 }

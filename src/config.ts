@@ -41,6 +41,10 @@ const EnvSchema = Type.Object({
   AUTH_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 2_000 }),
   WEB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
   CONSOLE_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  FORM_EMBED_ORIGINS: Type.Optional(
+    Type.String({ pattern: '^\\s*https?://[^\\s,]+(\\s*,\\s*https?://[^\\s,]+)*\\s*$' }),
+  ),
+  FORM_COURSES: Type.Optional(Type.String({ maxLength: 5000 })),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -81,6 +85,10 @@ export interface Config {
   webConcurrency: number
   /** The built web console (index.html and assets/); without it the server serves the API only. */
   consoleDir: string
+  /** Sites allowed to embed the public form (/form, /embed.js) in a frame, besides this one. */
+  formEmbedOrigins: string[]
+  /** The courses the public form offers; empty: a free-text course field. */
+  formCourses: string[]
 }
 
 export class ConfigError extends Error {
@@ -115,6 +123,14 @@ function parseTrustProxy(value: string | undefined): boolean | string[] {
   return splitList(value)
 }
 
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    throw new ConfigError(`Invalid configuration: FORM_EMBED_ORIGINS has an invalid origin: ${url}`)
+  }
+}
+
 function readDotEnv(path: string): Record<string, string> {
   try {
     return parseEnv(readFileSync(path, 'utf8')) as Record<string, string>
@@ -129,6 +145,7 @@ const PATTERN_HINTS: Record<string, string> = {
   REDIS_URL: 'must start with redis:// or rediss://',
   DATABASE_URL: 'must start with postgres://, postgresql:// or pglite://, or be memory://',
   JWT_EXPIRE: 'must be a duration such as 7d, 12h, 30m, 45s or a number of seconds',
+  FORM_EMBED_ORIGINS: 'must be a comma-separated list of origins such as https://www.example.edu',
 }
 
 /** One line naming the offending variable, e.g. "PORT must be integer". */
@@ -235,5 +252,7 @@ export function loadConfig(
     webConcurrency: env.WEB_CONCURRENCY,
     // src/config.ts and dist/config.ts both sit one level below the project root.
     consoleDir: resolve(env.CONSOLE_DIR ?? fileURLToPath(new URL('../web/dist', import.meta.url))),
+    formEmbedOrigins: splitList(env.FORM_EMBED_ORIGINS ?? '').map(originOf),
+    formCourses: splitList(env.FORM_COURSES ?? '').map((course) => course.slice(0, 100)),
   }
 }

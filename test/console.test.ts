@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import type { FastifyInstance } from 'fastify'
 import { buildTestApp, call } from './support/app.js'
 
@@ -16,15 +17,24 @@ function fakeConsoleBuild(): string {
   writeFileSync(join(dir, 'index.html'), INDEX)
   writeFileSync(join(dir, 'assets', 'index-Ab12Cd34.js'), 'console.log("console")')
   writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>')
+  writeFileSync(join(dir, 'form.html'), FORM)
+  writeFileSync(join(dir, 'form.html.gz'), gzipSync(FORM))
+  writeFileSync(join(dir, 'embed.js'), '/* embed */')
   return dir
 }
+
+const FORM = '<!doctype html><title>Send us an enquiry</title>'
 
 describe('the web console', () => {
   let app: FastifyInstance
   let dir: string
   before(async () => {
     dir = fakeConsoleBuild()
-    app = await buildTestApp(undefined, { CONSOLE_DIR: dir })
+    app = await buildTestApp(undefined, {
+      CONSOLE_DIR: dir,
+      FORM_EMBED_ORIGINS: 'https://www.example.edu, https://apply.example.org/',
+      FORM_COURSES: 'Web Development, Data Science',
+    })
   })
   after(async () => {
     await app.close()
@@ -78,6 +88,47 @@ describe('the web console', () => {
     assert.deepEqual(health.body, { status: 'ok' })
     const docs = await call(app, { method: 'GET', url: '/api/openapi.json' })
     assert.equal(docs.status, 200)
+  })
+
+  test('the public form may be framed by the configured sites only, and lists the configured courses', async () => {
+    const { status, response } = await call(app, { method: 'GET', url: '/form' })
+    assert.equal(status, 200)
+    assert.equal(response.body, FORM)
+    const policy = String(response.headers['content-security-policy'])
+    assert.match(
+      policy,
+      /frame-ancestors 'self' https:\/\/www\.example\.edu https:\/\/apply\.example\.org(;|$)/,
+    )
+    assert.match(policy, /script-src 'self'/)
+    assert.equal(response.headers['x-frame-options'], undefined)
+    const config = await call(app, { method: 'GET', url: '/form/config.json' })
+    assert.deepEqual(config.body, { courses: ['Web Development', 'Data Science'] })
+    // The console itself still refuses every frame.
+    const pool = await call(app, { method: 'GET', url: '/pool' })
+    assert.equal(pool.response.headers['x-frame-options'], 'DENY')
+  })
+
+  test('a compressed copy, when the browser takes it, carries the same headers', async () => {
+    const { response } = await call(app, {
+      method: 'GET',
+      url: '/form',
+      headers: { 'accept-encoding': 'gzip' },
+    })
+    assert.equal(response.headers['content-encoding'], 'gzip')
+    assert.equal(gunzipSync(response.rawPayload).toString(), FORM)
+    assert.match(
+      String(response.headers['content-security-policy']),
+      /frame-ancestors 'self' https/,
+    )
+    assert.equal(response.headers['x-frame-options'], undefined)
+  })
+
+  test('/embed.js may be loaded by other sites', async () => {
+    const { status, response } = await call(app, { method: 'GET', url: '/embed.js' })
+    assert.equal(status, 200)
+    assert.equal(response.headers['cross-origin-resource-policy'], 'cross-origin')
+    const asset = await call(app, { method: 'GET', url: '/assets/index-Ab12Cd34.js' })
+    assert.equal(asset.response.headers['cross-origin-resource-policy'], 'same-origin')
   })
 
   test('a missing file is a 404, not the console page', async () => {

@@ -5,12 +5,14 @@ import { ADMIN } from './e2e/support'
 
 // The config is read again by every worker: the first read picks a free port and hands it on
 // through the environment, so all of them talk to the one server started below.
-if (!process.env.CRM_BROWSER_TEST_PORT) {
-  process.env.CRM_BROWSER_TEST_PORT = execFileSync(process.execPath, [
+const freePort = () =>
+  execFileSync(process.execPath, [
     '-e',
     'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { process.stdout.write(String(s.address().port)); s.close() })',
   ]).toString()
-}
+process.env.CRM_BROWSER_TEST_PORT ??= freePort()
+// Where the embedding test serves "an institution's site" that embeds the public form.
+process.env.CRM_BROWSER_TEST_SITE_PORT ??= freePort()
 const port = Number(process.env.CRM_BROWSER_TEST_PORT)
 const baseURL = `http://127.0.0.1:${port}`
 
@@ -49,6 +51,8 @@ export default defineConfig({
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'warn',
+      FORM_EMBED_ORIGINS: `http://127.0.0.1:${process.env.CRM_BROWSER_TEST_SITE_PORT}`,
+      FORM_COURSES: 'Web Development, Data Science, Nursing, UX Design',
       // Every test logs in several people from 127.0.0.1: the limits are tested elsewhere.
       RATE_LIMIT_MAX_REQUESTS: '100000',
       AUTH_RATE_LIMIT_MAX: '100000',

@@ -2,13 +2,14 @@ import { existsSync, readdirSync } from 'node:fs'
 import { join, sep } from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { Config } from '../config.js'
 
 /**
  * The console's own Content-Security-Policy: its scripts, styles and API calls come from this
  * origin only, nothing inline, and no other site may frame it. API responses keep the stricter
  * `default-src 'none'` set for every response by the security plugin.
  */
-export const CONSOLE_CSP = [
+const SAME_ORIGIN_ONLY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
@@ -18,8 +19,14 @@ export const CONSOLE_CSP = [
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ')
+]
+export const CONSOLE_CSP = [...SAME_ORIGIN_ONLY, "frame-ancestors 'none'"].join('; ')
+
+/** The public form may be framed by this site and the sites in FORM_EMBED_ORIGINS. */
+export const formCsp = (embedOrigins: string[]): string =>
+  [...SAME_ORIGIN_ONLY, `frame-ancestors 'self'${embedOrigins.map((o) => ` ${o}`).join('')}`].join(
+    '; ',
+  )
 
 /** Vite names everything under assets/ by its content hash: a changed file gets a new name. */
 const IMMUTABLE = 'public, max-age=31536000, immutable'
@@ -38,10 +45,17 @@ function filesIn(dir: string): string[] {
     )
 }
 
-function setConsoleHeaders(reply: FastifyReply, path: string): void {
-  reply.header('content-security-policy', CONSOLE_CSP)
-  const hashed = path.includes(`${sep}assets${sep}`) || path.includes('/assets/')
-  reply.header('cache-control', hashed ? IMMUTABLE : 'no-cache')
+function consoleHeaders(embedOrigins: string[]) {
+  const formPolicy = formCsp(embedOrigins)
+  return (reply: FastifyReply, servedPath: string): void => {
+    const path = servedPath.replace(PRECOMPRESSED, '') // form.html.br is form.html
+    const isForm = path.endsWith(`${sep}form.html`)
+    reply.header('content-security-policy', isForm ? formPolicy : CONSOLE_CSP)
+    // helmet's X-Frame-Options: DENY would forbid every frame; frame-ancestors says who may.
+    if (isForm) reply.raw.removeHeader('x-frame-options')
+    const hashed = path.includes(`${sep}assets${sep}`)
+    reply.header('cache-control', hashed ? IMMUTABLE : 'no-cache')
+  }
 }
 
 /**
@@ -50,7 +64,8 @@ function setConsoleHeaders(reply: FastifyReply, path: string): void {
  * JSON 404. Without a build the API runs alone. The console's files are cheap and cached, so they
  * do not count against the API's rate limit.
  */
-const consolePlugin: FastifyPluginAsync<{ dir: string }> = async (app, { dir }) => {
+const consolePlugin: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+  const dir = config.consoleDir
   if (!existsSync(join(dir, 'index.html'))) {
     app.log.warn({ dir }, 'web console is not built: serving the API only (npm run build:web)')
     return
@@ -60,13 +75,27 @@ const consolePlugin: FastifyPluginAsync<{ dir: string }> = async (app, { dir }) 
     serve: false,
     cacheControl: false,
     preCompressed: true,
-    setHeaders: setConsoleHeaders,
+    setHeaders: consoleHeaders(config.formEmbedOrigins),
   })
   const route = { schema: { hide: true }, config: { rateLimit: false as const } }
 
   for (const file of filesIn(dir)) {
     app.get(`/${file}`, route, (_request, reply) => reply.sendFile(file))
   }
+
+  // The public enquiry form: its own small page, which other sites may frame (see /embed.js).
+  if (existsSync(join(dir, 'form.html'))) {
+    app.get('/form', route, (_request, reply) => reply.sendFile('form.html'))
+    app.get('/form/config.json', route, (_request, reply) =>
+      reply.header('cache-control', 'no-cache').send({ courses: config.formCourses }),
+    )
+  }
+  // Loaded by <script src> from other sites: not only from this origin.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.split('?')[0] === '/embed.js') {
+      reply.header('cross-origin-resource-policy', 'cross-origin')
+    }
+  })
   app.get('/*', route, (request, reply) => {
     const path = request.url.split('?')[0] ?? '/'
     if (path === '/api' || path.startsWith('/api/') || FILE_LIKE.test(path)) {

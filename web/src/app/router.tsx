@@ -6,6 +6,7 @@ import { Page } from '../components/page'
 import { LoginPage } from '../features/auth/login-page'
 import { PoolPage } from '../features/pool/pool-page'
 import { endSession, useSession } from '../lib/auth-store'
+import { useLiveEvents } from '../lib/live-events'
 
 // Login and the pool are in the first bundle; the rest loads when first opened.
 const EnquiryPage = lazy(() =>
@@ -52,6 +53,7 @@ function AdminOnly() {
 function SignedIn() {
   const session = useSession()
   const location = useLocation()
+  useLiveEvents(session?.token)
   if (!session) {
     const next = encodeURIComponent(`${location.pathname}${location.search}`)
     return <Navigate to={`/login?next=${next}`} replace />

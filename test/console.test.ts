@@ -143,6 +143,19 @@ describe('the web console', () => {
   })
 })
 
+describe('with the metrics endpoint turned off', () => {
+  test('/metrics stays a 404, not a console page', async (t) => {
+    const dir = fakeConsoleBuild()
+    t.after(() => rmSync(dir, { recursive: true, force: true }))
+    const app = await buildTestApp(t, { CONSOLE_DIR: dir, METRICS_ENABLED: 'false' })
+    for (const url of ['/metrics', '/health/deep', '/ready/x']) {
+      const { status, body } = await call(app, { method: 'GET', url })
+      assert.equal(status, 404, url)
+      assert.equal(body.success, false, url)
+    }
+  })
+})
+
 describe('without a console build', () => {
   test('the API works and / is the JSON 404', async (t) => {
     const app = await buildTestApp(t, { CONSOLE_DIR: join(tmpdir(), 'no-console-here') })

@@ -33,6 +33,8 @@ const IMMUTABLE = 'public, max-age=31536000, immutable'
 const PRECOMPRESSED = /\.(br|gz)$/
 /** A path that names a file (has an extension) is never a page of the console. */
 const FILE_LIKE = /\/[^/]*\.[a-z0-9]+$/i
+/** The API and the operations endpoints keep their own answers, a 404 included. */
+const NOT_CONSOLE = /^\/(api|health|ready|metrics)(\/|$)/
 
 function filesIn(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -60,8 +62,8 @@ function consoleHeaders(embedOrigins: string[]) {
 
 /**
  * Serves the built web console (web/dist): its files, and index.html for every other GET outside
- * /api, so deep links such as /enquiries/<id> open the console. Unknown /api paths keep the API's
- * JSON 404. Without a build the API runs alone. The console's files are cheap and cached, so they
+ * /api and the operations endpoints, so deep links such as /enquiries/<id> open the console.
+ * Unknown /api paths (and /metrics when it is off) keep the API's JSON 404. Without a build the API runs alone. The console's files are cheap and cached, so they
  * do not count against the API's rate limit.
  */
 const consolePlugin: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
@@ -98,7 +100,7 @@ const consolePlugin: FastifyPluginAsync<{ config: Config }> = async (app, { conf
   })
   app.get('/*', route, (request, reply) => {
     const path = request.url.split('?')[0] ?? '/'
-    if (path === '/api' || path.startsWith('/api/') || FILE_LIKE.test(path)) {
+    if (NOT_CONSOLE.test(path) || FILE_LIKE.test(path)) {
       return reply.callNotFound()
     }
     return reply.sendFile('index.html')

@@ -53,10 +53,18 @@ interface Parameter {
 /**
  * The server lists query parameters that have a default (page, limit, sort) as required, which
  * they are not: the server fills them in. Typed as required, every call would have to send them.
+ * Paths are listed as they are called, without a trailing slash.
  */
 function optionalWhenDefaulted(document: object): object {
   const copy = structuredClone(document) as { paths?: Record<string, Record<string, unknown>> }
-  for (const pathItem of Object.values(copy.paths ?? {})) {
+  // `/api/enquiries/` is called as `/api/enquiries` (the server answers both).
+  copy.paths = Object.fromEntries(
+    Object.entries(copy.paths ?? {}).map(([path, item]) => [
+      path.length > 1 ? path.replace(/\/$/, '') : path,
+      item,
+    ]),
+  )
+  for (const pathItem of Object.values(copy.paths)) {
     for (const operation of Object.values(pathItem)) {
       const parameters = (operation as { parameters?: Parameter[] }).parameters ?? []
       for (const parameter of parameters) {

@@ -455,7 +455,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/employees/": {
+    "/api/employees": {
         parameters: {
             query?: never;
             header?: never;
@@ -848,7 +848,7 @@ export interface paths {
         };
         trace?: never;
     };
-    "/api/enquiries/": {
+    "/api/enquiries": {
         parameters: {
             query?: never;
             header?: never;

@@ -17,7 +17,7 @@ export function useAllEnquiries(filters: AdminFilters, cursor: string | undefine
     queryKey: [...queryKeys.allEnquiries, filters, cursor ?? null],
     queryFn: ({ signal }) =>
       unwrap(
-        api.GET('/api/enquiries/', {
+        api.GET('/api/enquiries', {
           params: { query: { ...filters, limit: 25, ...(cursor ? { cursor } : {}) } },
           signal,
         }),

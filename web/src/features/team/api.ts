@@ -9,7 +9,7 @@ export function useTeam(page: number) {
     queryKey: [...queryKeys.team, page],
     queryFn: ({ signal }) =>
       unwrap(
-        api.GET('/api/employees/', {
+        api.GET('/api/employees', {
           params: { query: { page, limit: TEAM_PAGE_SIZE } },
           signal,
         }),
@@ -24,7 +24,7 @@ export function useActiveEmployees() {
     queryKey: [...queryKeys.team, 'active'],
     queryFn: ({ signal }) =>
       unwrap(
-        api.GET('/api/employees/', {
+        api.GET('/api/employees', {
           params: { query: { isActive: true, limit: 100 } },
           signal,
         }),

@@ -16,12 +16,18 @@ test('two counselors click Claim on the same row at once: one gets it, the other
       const page = await context.newPage()
       await logIn(page, person)
       await searchPool(page, enquiry.name)
-      await expect(page.getByRole('button', { name: 'Claim' })).toBeVisible()
+      await expect(
+        page.getByRole('button', { name: `Claim ${enquiry.name}'s enquiry` }),
+      ).toBeVisible()
       return page
     }),
   )
 
-  await Promise.all(pages.map((page) => page.getByRole('button', { name: 'Claim' }).click()))
+  await Promise.all(
+    pages.map((page) =>
+      page.getByRole('button', { name: `Claim ${enquiry.name}'s enquiry` }).click(),
+    ),
+  )
 
   const outcomes = await Promise.all(
     pages.map(async (page) => {

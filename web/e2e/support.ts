@@ -103,6 +103,8 @@ export async function searchPool(page: Page, name: string) {
   await page.getByLabel('Search').fill(name)
   await page.getByRole('button', { name: 'Apply filters' }).click()
   await expect(page).toHaveURL(/[?&]q=/)
+  // Until the filtered page arrives, the previous one stays on screen, marked busy.
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0)
 }
 
 /** axe-core on the page as it stands: no serious or critical violation. */

@@ -93,12 +93,12 @@ test.describe('a counselor works an enquiry from the pool to converted', () => {
     const enquiry = await submitEnquiry(request)
     await logIn(page, counselor)
     await searchPool(page, enquiry.name)
-    await page.getByRole('button', { name: 'Claim' }).click()
+    await page.getByRole('button', { name: `Claim ${enquiry.name}'s enquiry` }).click()
     await page.getByRole('link', { name: `Open ${enquiry.name}'s enquiry` }).click()
 
     await page.getByRole('button', { name: 'Release to pool' }).click()
     await expect(page.getByText('Released: the enquiry is back in the pool.')).toBeVisible()
-    await expect(page.getByRole('button', { name: 'Claim' })).toBeVisible()
+    await expect(page.getByRole('button', { name: 'Claim', exact: true })).toBeVisible()
 
     await page.getByRole('link', { name: 'Pool' }).click()
     await searchPool(page, enquiry.name)

@@ -84,7 +84,7 @@ export function AllEnquiriesPage() {
       {enquiries.isPending && <Loading label="Loading enquiries…" />}
       {list && list.data.length === 0 && <p className="empty">No enquiries match.</p>}
       {list && list.data.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" aria-busy={enquiries.isPlaceholderData}>
           <table className="responsive-table">
             <caption className="visually-hidden">Enquiries matching the filters</caption>
             <thead>

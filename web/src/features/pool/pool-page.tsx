@@ -109,7 +109,7 @@ export function PoolPage() {
         <p className="empty">No unclaimed enquiries match these filters.</p>
       )}
       {list && list.data.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" aria-busy={pool.isPlaceholderData}>
           <table className="responsive-table">
             <caption className="visually-hidden">
               Unclaimed enquiries, page {pageNumber} of {Math.max(list.pages, 1)}

@@ -7,9 +7,11 @@ import { loggerOptions, requestIdOf } from './logger.js'
 import authRoutes from './modules/auth/routes.js'
 import employeeRoutes from './modules/employees/routes.js'
 import enquiryRoutes from './modules/enquiries/routes.js'
+import eventRoutes from './modules/events/routes.js'
 import healthRoutes from './modules/health/routes.js'
 import reportRoutes from './modules/reports/routes.js'
 import authPlugin from './plugins/auth.js'
+import consolePlugin from './plugins/console.js'
 import databasePlugin from './plugins/database.js'
 import docsPlugin from './plugins/docs.js'
 import metricsPlugin from './plugins/metrics.js'
@@ -110,5 +112,7 @@ export async function buildApp(
   await app.register(enquiryRoutes, { prefix: '/api/enquiries', config })
   await app.register(employeeRoutes, { prefix: '/api/employees' })
   await app.register(reportRoutes, { prefix: '/api' })
+  await app.register(eventRoutes, { prefix: '/api' })
+  await app.register(consolePlugin, { config })
   return app
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseEnv } from 'node:util'
 import envSchema from 'env-schema'
 import { type Static, Type } from 'typebox'
@@ -43,6 +44,11 @@ const EnvSchema = Type.Object({
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
   AUTH_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 2_000 }),
   WEB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+  CONSOLE_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  FORM_EMBED_ORIGINS: Type.Optional(
+    Type.String({ pattern: '^\\s*https?://[^\\s,]+(\\s*,\\s*https?://[^\\s,]+)*\\s*$' }),
+  ),
+  FORM_COURSES: Type.Optional(Type.String({ maxLength: 5000 })),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -95,6 +101,12 @@ export interface Config {
   shutdownTimeoutMs: number
   /** Worker processes (node:cluster); more than one needs a PostgreSQL DATABASE_URL. */
   webConcurrency: number
+  /** The built web console (index.html and assets/); without it the server serves the API only. */
+  consoleDir: string
+  /** Sites allowed to embed the public form (/form, /embed.js) in a frame, besides this one. */
+  formEmbedOrigins: string[]
+  /** The courses the public form offers; empty: a free-text course field. */
+  formCourses: string[]
 }
 
 export class ConfigError extends Error {
@@ -129,6 +141,14 @@ function parseTrustProxy(value: string | undefined): boolean | string[] {
   return splitList(value)
 }
 
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    throw new ConfigError(`Invalid configuration: FORM_EMBED_ORIGINS has an invalid origin: ${url}`)
+  }
+}
+
 function readDotEnv(path: string): Record<string, string> {
   try {
     return parseEnv(readFileSync(path, 'utf8')) as Record<string, string>
@@ -143,6 +163,7 @@ const PATTERN_HINTS: Record<string, string> = {
   REDIS_URL: 'must start with redis:// or rediss://',
   DATABASE_URL: 'must start with postgres://, postgresql:// or pglite://, or be memory://',
   JWT_EXPIRE: 'must be a duration such as 7d, 12h, 30m, 45s or a number of seconds',
+  FORM_EMBED_ORIGINS: 'must be a comma-separated list of origins such as https://www.example.edu',
 }
 
 /** One line naming the offending variable, e.g. "PORT must be integer". */
@@ -271,5 +292,9 @@ export function loadConfig(
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     webConcurrency: env.WEB_CONCURRENCY,
+    // src/config.ts and dist/config.ts both sit one level below the project root.
+    consoleDir: resolve(env.CONSOLE_DIR ?? fileURLToPath(new URL('../web/dist', import.meta.url))),
+    formEmbedOrigins: splitList(env.FORM_EMBED_ORIGINS ?? '').map(originOf),
+    formCourses: splitList(env.FORM_COURSES ?? '').map((course) => course.slice(0, 100)),
   }
 }

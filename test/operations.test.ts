@@ -217,6 +217,7 @@ describe('API documentation', () => {
       '/api/employees': ['get'],
       '/api/employees/{id}': ['get', 'patch'],
       '/api/stats': ['get'],
+      '/api/events': ['get'],
       '/health': ['get'],
       '/ready': ['get'],
     }

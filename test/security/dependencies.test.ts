@@ -44,19 +44,25 @@ describe('dependencies', () => {
       engines: { node: string }
     }
     // The oldest release of each supported line that our own engines range admits.
-    const supported = ['20.19.0', '22.12.0', '24.0.0']
+    const supported = ['20.19.0', '22.13.0', '24.0.0']
     for (const version of supported) {
       assert.ok(semver.satisfies(version, manifest.engines.node), `engines admits ${version}`)
     }
     assert.ok(!semver.satisfies('18.20.0', manifest.engines.node), 'engines excludes Node 18')
     const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
-      packages: Record<string, { version?: string; engines?: { node?: string }; os?: string[] }>
+      packages: Record<
+        string,
+        { version?: string; engines?: { node?: string }; os?: string[]; cpu?: string[] }
+      >
     }
     const refusing: string[] = []
     for (const [path, entry] of Object.entries(lock.packages)) {
       const range = entry.engines?.node
       // Platform-specific optional binaries for other systems are never installed here.
-      if (!path || !range || (entry.os && !entry.os.includes(process.platform))) continue
+      const otherPlatform =
+        (entry.os && !entry.os.includes(process.platform)) ||
+        (entry.cpu && !entry.cpu.includes(process.arch))
+      if (!path || !range || otherPlatform) continue
       for (const version of supported) {
         if (!semver.satisfies(version, range))
           refusing.push(`${path}@${entry.version} (${range}) on ${version}`)

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { buildTestApp, call, createEmployee, uniqueEmail } from '../support/app.js'
@@ -151,6 +154,21 @@ describe('rate limits', () => {
 })
 
 describe('unknown routes', () => {
+  test('with the web console served, unknown API paths and files still count against the quota', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'crm-console-'))
+    t.after(() => rmSync(dir, { recursive: true, force: true }))
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>console</title>')
+    const app = await buildTestApp(t, { RATE_LIMIT_MAX_REQUESTS: '2', CONSOLE_DIR: dir })
+    const get = (url: string) => call(app, { method: 'GET', url, remoteAddress: '203.0.113.7' })
+    assert.equal((await get('/api/nope')).status, 404)
+    assert.equal((await get('/wp-login.php')).status, 404)
+    const limited = await get('/api/nope')
+    assert.equal(limited.status, 429)
+    assert.equal(limited.body.success, false)
+    assert.equal((await get('/api/auth/me')).status, 429, 'the same quota as known routes')
+    assert.equal((await get('/pool')).status, 200, 'the console page itself is not an API request')
+  })
+
   test('requests to routes that do not exist count against the same quota as any other', async (t) => {
     const app = await buildTestApp(t, { RATE_LIMIT_MAX_REQUESTS: '3' })
     const probe = (url: string) =>

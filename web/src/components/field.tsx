@@ -1,0 +1,64 @@
+import { type InputHTMLAttributes, type TextareaHTMLAttributes, useId } from 'react'
+
+interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+  label: string
+  /** The API's (or the form's) message for this field, shown beside it. */
+  error?: string | undefined
+  hint?: string
+}
+
+/** A labelled input whose error is tied to it for assistive technology. */
+export function Field({ label, error, hint, id, className, ...input }: FieldProps) {
+  const generated = useId()
+  const inputId = id ?? generated
+  const describedBy = [hint ? `${inputId}-hint` : '', error ? `${inputId}-error` : '']
+    .filter(Boolean)
+    .join(' ')
+  return (
+    <div className={`field ${className ?? ''}`}>
+      <label htmlFor={inputId}>{label}</label>
+      {hint && (
+        <p className="field-hint" id={`${inputId}-hint`}>
+          {hint}
+        </p>
+      )}
+      <input
+        id={inputId}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        {...input}
+      />
+      {error && (
+        <p className="field-error" id={`${inputId}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}
+
+interface TextAreaFieldProps extends TextareaHTMLAttributes<HTMLTextAreaElement> {
+  label: string
+  error?: string | undefined
+}
+
+export function TextAreaField({ label, error, id, ...textarea }: TextAreaFieldProps) {
+  const generated = useId()
+  const inputId = id ?? generated
+  return (
+    <div className="field">
+      <label htmlFor={inputId}>{label}</label>
+      <textarea
+        id={inputId}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${inputId}-error` : undefined}
+        {...textarea}
+      />
+      {error && (
+        <p className="field-error" id={`${inputId}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}

@@ -32,6 +32,7 @@ const EnvSchema = Type.Object({
   REDIS_KEY_PREFIX: Type.String({ minLength: 1, maxLength: 100, default: 'crm:' }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, default: 900_000 }),
   RATE_LIMIT_MAX_REQUESTS: Type.Integer({ minimum: 1, default: 100 }),
+  RATE_LIMIT_EMPLOYEE_MAX: Type.Integer({ minimum: 1, default: 1000 }),
   AUTH_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 10 }),
   ENQUIRY_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 20 }),
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
@@ -83,6 +84,8 @@ export interface Config {
   rateLimit: {
     windowMs: number
     max: number
+    /** A logged-in employee's quota: the console makes many small requests. */
+    employeeMax: number
     authMax: number
     enquiryMax: number
   }
@@ -278,6 +281,7 @@ export function loadConfig(
     rateLimit: {
       windowMs: env.RATE_LIMIT_WINDOW_MS,
       max: env.RATE_LIMIT_MAX_REQUESTS,
+      employeeMax: env.RATE_LIMIT_EMPLOYEE_MAX,
       authMax: env.AUTH_RATE_LIMIT_MAX,
       enquiryMax: env.ENQUIRY_RATE_LIMIT_MAX,
     },

@@ -52,7 +52,10 @@ export default fp<{ config: Config }>(
 
     await app.register(rateLimit, {
       global: true,
-      max: config.rateLimit.max,
+      // Anonymous callers share an address's quota; a logged-in employee working in the console
+      // makes many small requests, and is counted by who they are.
+      max: (_request, key) =>
+        key.startsWith('employee:') ? config.rateLimit.employeeMax : config.rateLimit.max,
       timeWindow: config.rateLimit.windowMs,
       nameSpace: `${config.redisKeyPrefix}rate-limit:`,
       ...(app.redis ? { redis: app.redis } : {}),

@@ -48,7 +48,10 @@ describe('rate limits', () => {
   })
 
   test('an authenticated employee is limited by who they are, not by their address', async (t) => {
-    const app = await buildTestApp(t, { RATE_LIMIT_MAX_REQUESTS: '2' })
+    const app = await buildTestApp(t, {
+      RATE_LIMIT_MAX_REQUESTS: '2',
+      RATE_LIMIT_EMPLOYEE_MAX: '2',
+    })
     const alice = await createEmployee(app)
     const bob = await createEmployee(app)
     for (let i = 0; i < 2; i++) assert.equal((await me(app, { token: alice.token })).status, 200)
@@ -63,6 +66,22 @@ describe('rate limits', () => {
       200,
       'a colleague behind the same address is unaffected',
     )
+  })
+
+  test('a logged-in employee gets RATE_LIMIT_EMPLOYEE_MAX, anonymous callers RATE_LIMIT_MAX_REQUESTS', async (t) => {
+    const app = await buildTestApp(t, {
+      RATE_LIMIT_MAX_REQUESTS: '2',
+      RATE_LIMIT_EMPLOYEE_MAX: '4',
+    })
+    const counselor = await createEmployee(app)
+    const anonymous = []
+    for (let i = 0; i < 3; i++) anonymous.push((await me(app)).status)
+    assert.deepEqual(anonymous, [401, 401, 429])
+    const employee = []
+    for (let i = 0; i < 5; i++) employee.push((await me(app, { token: counselor.token })).status)
+    assert.deepEqual(employee, [200, 200, 200, 200, 429])
+    const headers = (await me(app, { token: counselor.token, ip: '198.51.100.2' })).response.headers
+    assert.equal(headers['x-ratelimit-limit'], '4')
   })
 
   test('a forged token does not buy a fresh quota', async (t) => {

@@ -52,6 +52,27 @@ describe('POST /api/enquiries', () => {
     assert.equal(row?.message, 'I want to learn full-stack development')
   })
 
+  test('a submission that fills the honeypot field is answered 201 like any other and stored nowhere', async () => {
+    const email = uniqueEmail('bot')
+    const { status, body } = await submit(app, {
+      ...enquiryForm({ email }),
+      website: 'http://spam.example.com',
+    })
+    assert.equal(status, 201)
+    assert.equal(body.message, 'Enquiry submitted successfully. Our team will contact you soon!')
+    const data = body.data as { id: string; email: string }
+    assert.match(data.id, /^[0-9a-f]{24}$/)
+    assert.equal(data.email, email)
+    assert.equal(await stored(data.id), undefined)
+    assert.equal(
+      (await app.db.select().from(enquiries).where(eq(enquiries.email, email))).length,
+      0,
+    )
+    const people = await submit(app, { ...enquiryForm({ email }), website: '  ' })
+    assert.equal(people.status, 201, 'an empty honeypot is a person')
+    assert.ok(await stored((people.body.data as { id: string }).id))
+  })
+
   test('source defaults to website and priority to medium', async () => {
     const { body } = await submit(app, enquiryForm())
     const row = await stored((body.data as { id: string }).id)

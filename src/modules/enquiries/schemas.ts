@@ -48,6 +48,14 @@ export const SubmitEnquiryBody = Type.Object(
     message: Type.Optional(Type.String({ maxLength: 2000, transform: ['trim'] })),
     source: Type.Optional(Source),
     priority: Type.Optional(Priority),
+    website: Type.Optional(
+      Type.String({
+        maxLength: 500,
+        transform: ['trim'],
+        description:
+          'A honeypot: leave it out or empty. A submission that fills it is answered 201 and stored nowhere.',
+      }),
+    ),
   },
   { additionalProperties: false },
 )

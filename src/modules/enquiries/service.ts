@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js'
 import { isUniqueViolation } from '../../db/errors.js'
+import { objectId } from '../../db/schema/columns.js'
 import type { EnquiryStatus } from '../../db/schema/index.js'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js'
 import type { Employee } from '../employees/repository.js'
@@ -40,8 +41,11 @@ const ENQUIRY_NOT_FOUND = 'Enquiry not found'
  */
 export async function submitEnquiry(
   db: Db,
-  input: NewEnquiry,
+  input: NewEnquiry & { website?: string | undefined },
 ): Promise<{ id: string; submittedAt: Date; created: boolean }> {
+  // The form's hidden honeypot field: people never fill it, bots do. A bot is answered as a person
+  // would be, so it learns nothing, and nothing is stored.
+  if (input.website) return { id: objectId(), submittedAt: new Date(), created: false }
   const priority = input.priority ?? 'medium'
   // A retry is needed only if the open lead we collided with was closed in between.
   for (let attempt = 0; attempt < 3; attempt++) {

@@ -1252,6 +1252,8 @@ export interface paths {
                         priority?: "low" | "medium" | "high";
                         /** @enum {unknown} */
                         source?: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
+                        /** @description A honeypot: leave it out or empty. A submission that fills it is answered 201 and stored nowhere. */
+                        website?: string;
                     };
                 };
             };

@@ -58,6 +58,8 @@ describe('two instances behind one load balancer', () => {
         AUTH_RATE_LIMIT_MAX: '1000',
         ADMIN_EMAIL: 'lead@example.com',
         ADMIN_PASSWORD: 'lead-password-123',
+        // The counselors register themselves, which production allows only when opted in.
+        ALLOW_PUBLIC_REGISTRATION: 'true',
       }
       // Started together: both run the migrations and the admin bootstrap at once.
       const [a, b] = await Promise.all([startServer(env), startServer(env)])

@@ -14,9 +14,10 @@ function findTests(dir) {
 
 const files = findTests('test').sort()
 // Two files at a time: most of a file's time is spent in single-threaded PGlite and argon2.
+// A test that runs past 5 minutes (a hung child process) fails instead of hanging CI.
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', ...process.argv.slice(2), ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...process.argv.slice(2), ...files],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 )
 process.exit(result.status ?? 1)

@@ -6,6 +6,7 @@ import { AppError, registerErrorHandling, replyClientError, replyRouteNotFound }
 import { loggerOptions, requestIdOf } from './logger.js'
 import authRoutes from './modules/auth/routes.js'
 import employeeRoutes from './modules/employees/routes.js'
+import { ensureBootstrapAdmin, findCaller } from './modules/employees/service.js'
 import enquiryRoutes from './modules/enquiries/routes.js'
 import eventRoutes from './modules/events/routes.js'
 import healthRoutes from './modules/health/routes.js'
@@ -64,7 +65,7 @@ export async function buildApp(
   })
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
-    if (closing) throw new AppError(503, 'The server is restarting, please try again')
+    if (closing) throw new AppError('SHUTTING_DOWN')
   })
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close')
@@ -91,8 +92,11 @@ export async function buildApp(
   )
 
   await app.register(databasePlugin, { config, database: options.database })
+  if (config.admin && (await ensureBootstrapAdmin(app.db, config.admin))) {
+    app.log.info({ email: config.admin.email }, 'created the configured admin')
+  }
   await app.register(redisPlugin, { config })
-  await app.register(authPlugin, { config })
+  await app.register(authPlugin, { config, findCaller: (id) => findCaller(app.db, id) })
   await app.register(securityPlugin, { config })
   // Unknown routes count against the caller's quota like any other request, before any body is read.
   const limitUnknownRoute = app.rateLimit()

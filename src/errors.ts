@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { codeForStatus, type ErrorCode, errorCodes } from './error-codes.js'
 import { PATTERN_MESSAGES } from './schemas.js'
 
 export interface FieldError {
@@ -8,49 +9,31 @@ export interface FieldError {
   message: string
 }
 
-/** A failure the client can act on; the error handler turns it into `{success:false, message}`. */
+/**
+ * A failure the client can act on; the error handler turns it into
+ * `{success: false, message, code, errors?}` with the status its code carries.
+ */
 export class AppError extends Error {
+  readonly statusCode: number
+  readonly errors: FieldError[] | undefined
+  readonly headers: Record<string, string> | undefined
+
   constructor(
-    readonly statusCode: number,
-    message: string,
-    readonly errors?: FieldError[],
-    readonly headers?: Record<string, string>,
+    readonly code: ErrorCode,
+    message: string = errorCodes[code].message,
+    options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
   ) {
     super(message)
-    this.name = new.target.name
+    this.name = 'AppError'
+    this.statusCode = errorCodes[code].status
+    this.errors = options.errors
+    this.headers = options.headers
   }
 }
 
-export class ValidationError extends AppError {
-  constructor(message: string, errors?: FieldError[]) {
-    super(400, message, errors)
-  }
-}
-export class UnauthorizedError extends AppError {
-  constructor(message = 'Not authorized, please log in') {
-    super(401, message)
-  }
-}
-export class ForbiddenError extends AppError {
-  constructor(message = 'You do not have permission to do this') {
-    super(403, message)
-  }
-}
-export class NotFoundError extends AppError {
-  constructor(message = 'Not found') {
-    super(404, message)
-  }
-}
-export class ConflictError extends AppError {
-  constructor(message: string) {
-    super(409, message)
-  }
-}
-export class TooManyRequestsError extends AppError {
-  constructor(message: string, retryAfterSeconds: number) {
-    super(429, message, undefined, { 'retry-after': String(retryAfterSeconds) })
-  }
-}
+/** A 400 naming each offending field. */
+export const validationFailed = (message: string, errors: FieldError[]) =>
+  new AppError('VALIDATION_FAILED', message, { errors })
 
 interface AjvIssue {
   instancePath: string
@@ -90,17 +73,18 @@ export function toFieldErrors(issues: AjvIssue[], part: string | undefined): Fie
   return [...byField].map(([field, message]) => ({ field, message }))
 }
 
-/** Statuses whose Fastify message is safe and useful to show as is. */
-const CLIENT_ERROR_MESSAGES: Record<number, string> = {
-  400: 'Bad request',
-  401: 'Not authorized, please log in',
-  404: 'Not found',
-  408: 'The request took too long to arrive',
-  413: 'Request body is too large',
-  415: 'Unsupported media type: send application/json',
-  429: 'Too many requests, please try again later',
-  431: 'Request headers are too large',
+/** The body of every error response. Field errors also carry express-validator's names for their parts. */
+export function errorBody(code: ErrorCode, message: string, errors?: FieldError[]) {
+  return {
+    success: false as const,
+    message,
+    code,
+    ...(errors ? { errors: errors.map((e) => ({ ...e, msg: e.message, path: e.field })) } : {}),
+  }
 }
+
+const isInvalidJson = (error: FastifyError) =>
+  error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
@@ -109,38 +93,31 @@ export function registerErrorHandling(app: FastifyInstance): void {
     reply.type('application/json; charset=utf-8')
     if (error instanceof AppError) {
       if (error.headers) reply.headers(error.headers)
-      return reply.status(error.statusCode).send({
-        success: false,
-        message: error.message,
-        ...(error.errors ? { errors: error.errors } : {}),
-      })
+      return reply.status(error.statusCode).send(errorBody(error.code, error.message, error.errors))
     }
     if (error.validation) {
       const errors = toFieldErrors(error.validation as AjvIssue[], error.validationContext)
       const summary = errors.map((e) => `${e.field} ${e.message}`).join('; ')
       return reply
         .status(400)
-        .send({ success: false, message: `Validation failed: ${summary}`, errors })
+        .send(errorBody('VALIDATION_FAILED', `Validation failed: ${summary}`, errors))
     }
     const status = error.statusCode ?? 500
     if (status >= 400 && status < 500) {
-      const message =
-        error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
-        error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
-          ? 'Request body is not valid JSON'
-          : (CLIENT_ERROR_MESSAGES[status] ?? error.message)
-      return reply.status(status).send({ success: false, message })
+      // Fastify's own messages can name internals; each status gets the catalogue's wording.
+      const code = isInvalidJson(error) ? 'INVALID_JSON' : codeForStatus(status)
+      return reply.status(status).send(errorBody(code, errorCodes[code].message))
     }
     // The detail (often SQL or a stack) goes to the log, never to the client.
     request.log.error({ err: error }, 'request failed')
-    return reply.status(500).send({ success: false, message: 'Server Error' })
+    return reply.status(500).send(errorBody('INTERNAL_ERROR', errorCodes.INTERNAL_ERROR.message))
   })
 }
 
 /** The answer to a route nobody registered (rate limited like every other request: see app.ts). */
 export function replyRouteNotFound(request: FastifyRequest, reply: FastifyReply): void {
   const path = request.url.split('?')[0]?.slice(0, 200)
-  reply.status(404).send({ success: false, message: `Route ${request.method} ${path} not found` })
+  reply.status(404).send(errorBody('ROUTE_NOT_FOUND', `Route ${request.method} ${path} not found`))
 }
 
 /**
@@ -150,13 +127,14 @@ export function replyRouteNotFound(request: FastifyRequest, reply: FastifyReply)
  */
 export function replyClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return
-  const status =
+  const code: ErrorCode =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? 431
+      ? 'HEADERS_TOO_LARGE'
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? 408
-        : 400
-  const body = JSON.stringify({ success: false, message: CLIENT_ERROR_MESSAGES[status] })
+        ? 'REQUEST_TIMEOUT'
+        : 'BAD_REQUEST'
+  const { status, message } = errorCodes[code]
+  const body = JSON.stringify(errorBody(code, message))
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -1,4 +1,5 @@
 import { type TSchema, Type } from 'typebox'
+import { errorCodeNames } from './error-codes.js'
 
 /** Schema pieces shared by every route. */
 
@@ -21,6 +22,17 @@ export const ObjectIdString = Type.String({
   examples: ['6542abc123def456789abcde'],
 })
 
+/**
+ * How a record names itself: `_id` as the seed's lists carry it, and `id` beside it (the same
+ * value) for clients that read that.
+ */
+export const Identity = { _id: ObjectIdString, id: ObjectIdString }
+
+export const withId = <T extends { _id: string }>(item: T): T & { id: string } => ({
+  ...item,
+  id: item._id,
+})
+
 export const IdParams = Type.Object({ id: ObjectIdString }, { additionalProperties: false })
 
 export const DateTime = Type.String({ format: 'date-time' })
@@ -40,12 +52,20 @@ export const Email = Type.String({
   examples: ['john@example.com'],
 })
 
-export const FieldError = Type.Object({ field: Type.String(), message: Type.String() })
+export const FieldError = Type.Object({
+  field: Type.String({ description: 'The offending field, as a dotted path (`notes.0.text`)' }),
+  message: Type.String(),
+  path: Type.String({ description: "The same as `field` (express-validator's name for it)" }),
+  msg: Type.String({ description: "The same as `message` (express-validator's name for it)" }),
+})
 
 export const ErrorResponse = Type.Object(
   {
     success: Type.Literal(false),
-    message: Type.String(),
+    message: Type.String({ description: 'For people; may be reworded. Match on `code`.' }),
+    code: Type.Enum(errorCodeNames, {
+      description: 'Stable and machine-readable: see "Error codes" in docs/api.md',
+    }),
     errors: Type.Optional(Type.Array(FieldError)),
   },
   { description: 'Every failure: validation errors list one entry per offending field' },

@@ -2,7 +2,7 @@ import { Ajv, type Options } from 'ajv'
 import addFormats from 'ajv-formats'
 import ajvKeywords from 'ajv-keywords'
 import type { FastifyRequest } from 'fastify'
-import { ValidationError } from './errors.js'
+import { validationFailed } from './errors.js'
 
 /**
  * The JSON Schema validators. Bodies are checked as sent (a number is not a string), while
@@ -39,7 +39,7 @@ export const textAjv = createAjv({ coerceTypes: true })
 export const MAX_JSON_DEPTH = 64
 
 const nulError = (field: string) =>
-  new ValidationError(`Validation failed: ${field} must not contain NUL characters`, [
+  validationFailed(`Validation failed: ${field} must not contain NUL characters`, [
     { field, message: 'must not contain NUL characters' },
   ])
 
@@ -70,7 +70,7 @@ export function inspectJsonBody(body: unknown): void {
     if (value === null || typeof value !== 'object') continue
     const depth = (depths[index] ?? 0) + 1
     if (depth > MAX_JSON_DEPTH) {
-      throw new ValidationError(
+      throw validationFailed(
         `Validation failed: body must not nest objects or arrays more than ${MAX_JSON_DEPTH} levels deep`,
         [{ field: 'body', message: `must not nest more than ${MAX_JSON_DEPTH} levels deep` }],
       )
@@ -96,7 +96,7 @@ export async function checkQueryAndParams(request: FastifyRequest): Promise<void
     if (part === null || typeof part !== 'object') continue
     for (const [key, value] of Object.entries(part)) {
       if (key.includes('[')) {
-        throw new ValidationError(
+        throw validationFailed(
           `Validation failed: ${key} is not supported: send the parameter once, without brackets`,
           [{ field: key, message: 'is not supported: send the parameter once, without brackets' }],
         )

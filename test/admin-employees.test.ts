@@ -6,6 +6,7 @@ import { buildApp } from '../src/app.js'
 import { openDatabase } from '../src/db/client.js'
 import { employees, enquiries } from '../src/db/schema/index.js'
 import {
+  assertError,
   buildTestApp,
   call,
   createEmployee,
@@ -50,6 +51,7 @@ describe('GET /api/employees', () => {
       '_id',
       'createdAt',
       'email',
+      'id',
       'isActive',
       'lastLogin',
       'name',
@@ -83,7 +85,7 @@ describe('GET /api/employees', () => {
 
   test('a counselor gets 403 and anonymous 401', async () => {
     const counselor = await createEmployee(app)
-    assert.equal((await list(app, '/api/employees', counselor.token)).status, 403)
+    assertError(await list(app, '/api/employees', counselor.token), 403, 'ADMIN_ONLY')
     assert.equal((await call(app, { method: 'GET', url: '/api/employees' })).status, 401)
   })
 })
@@ -168,7 +170,9 @@ describe('PATCH /api/employees/:id', () => {
 
   test('an empty or invalid change is a 400', async () => {
     const employee = await createEmployee(app)
-    assert.equal((await patch(employee.id, {})).status, 400)
+    assertError(await patch(employee.id, {}), 400, 'VALIDATION_FAILED')
+    // Fields it does not know are dropped: what is left is no change at all.
+    assertError(await patch(employee.id, { password: 'a-new-one-123' }), 400, 'NOTHING_TO_CHANGE')
     assert.equal((await patch(employee.id, { role: 'boss' })).status, 400)
     assert.equal((await patch(employee.id, { isActive: 'no' })).status, 400)
     assert.equal(
@@ -221,6 +225,7 @@ describe('PATCH /api/employees/:id', () => {
       assert.equal(released?.type, 'released')
       assert.deepEqual(released?.previousOwner, {
         _id: leaving.id,
+        id: leaving.id,
         name: 'Leaving Soon',
         email: leaving.email,
       })
@@ -252,8 +257,8 @@ describe('PATCH /api/employees/:id', () => {
 
   test('an admin cannot deactivate or demote themselves (409)', async () => {
     const self = await createEmployee(app, { role: 'admin' })
-    assert.equal((await patch(self.id, { isActive: false }, self.token)).status, 409)
-    assert.equal((await patch(self.id, { role: 'counselor' }, self.token)).status, 409)
+    assertError(await patch(self.id, { isActive: false }, self.token), 409, 'CANNOT_CHANGE_SELF')
+    assertError(await patch(self.id, { role: 'counselor' }, self.token), 409, 'CANNOT_CHANGE_SELF')
     assert.equal((await patch(self.id, { name: 'Still Me' }, self.token)).status, 200)
   })
 
@@ -261,7 +266,11 @@ describe('PATCH /api/employees/:id', () => {
     const counselor = await createEmployee(app)
     const other = await createEmployee(app)
     assert.equal((await patch(other.id, { isActive: false }, counselor.token)).status, 403)
-    assert.equal((await patch('aaaaaaaaaaaaaaaaaaaaaaaa', { name: 'Ghost' })).status, 404)
+    assertError(
+      await patch('aaaaaaaaaaaaaaaaaaaaaaaa', { name: 'Ghost' }),
+      404,
+      'EMPLOYEE_NOT_FOUND',
+    )
   })
 })
 
@@ -276,8 +285,7 @@ describe('the last active admin', () => {
     // `first` is now the only active admin; a (newly promoted) admin cannot remove them.
     const third = await createEmployee(app, { role: 'admin' })
     assert.equal((await patch(third.id, { isActive: false }, first.token)).status, 200)
-    const last = await patch(first.id, { isActive: false }, first.token)
-    assert.equal(last.status, 409)
+    assertError(await patch(first.id, { isActive: false }, first.token), 409, 'CANNOT_CHANGE_SELF')
   })
 
   test('two admins demoting each other at the same moment leave one admin', async (t) => {
@@ -298,11 +306,12 @@ describe('the last active admin', () => {
         payload: { role: 'counselor' },
       }),
     ])
-    const [winner, loser] = results.map((r) => r.status).sort()
-    assert.equal(winner, 200)
+    const [winner, loser] = results.sort((x, y) => x.status - y.status)
+    assert.equal(winner?.status, 200)
     // Refused either by the last-admin rule, or (when the other change landed first) because the
     // caller is no longer an admin.
-    assert.ok(loser === 409 || loser === 403, String(loser))
+    const refusal = `${loser?.status} ${loser?.body.code}`
+    assert.ok(refusal === '409 LAST_ADMIN' || refusal === '403 ADMIN_ONLY', refusal)
     const admins = await app.db.select().from(employees).where(eq(employees.role, 'admin'))
     assert.equal(admins.length, 1)
   })

@@ -5,7 +5,14 @@ import { eq, sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { employees, enquiries } from '../src/db/schema/index.js'
 import { neutralizeFormula } from '../src/modules/enquiries/export.js'
-import { buildTestApp, call, createEmployee, type TestEmployee } from './support/app.js'
+import {
+  assertError,
+  buildTestApp,
+  call,
+  createEmployee,
+  fieldErrors,
+  type TestEmployee,
+} from './support/app.js'
 import { claim, detail, list, setStatus, submitEnquiry } from './support/enquiries.js'
 
 describe('GET /api/enquiries (admin)', () => {
@@ -76,7 +83,7 @@ describe('GET /api/enquiries (admin)', () => {
   })
 
   test('a counselor gets 403 and anonymous 401', async () => {
-    assert.equal((await list(app, '/api/enquiries', ann.token)).status, 403)
+    assertError(await list(app, '/api/enquiries', ann.token), 403, 'ADMIN_ONLY')
     assert.equal((await call(app, { method: 'GET', url: '/api/enquiries' })).status, 401)
   })
 })
@@ -108,13 +115,18 @@ describe('POST /api/enquiries/:id/assign', () => {
     assert.equal(status, 200)
     const data = body.data as Record<string, unknown>
     assert.equal(data.status, 'claimed')
-    assert.deepEqual(data.claimedBy, { _id: ann.id, name: 'Ann', email: ann.email })
+    assert.deepEqual(data.claimedBy, { _id: ann.id, id: ann.id, name: 'Ann', email: ann.email })
     const entry = (
       (await detail(app, id, admin.token)).body.data as { activity: Record<string, unknown>[] }
     ).activity.at(-1)
     assert.equal(entry?.type, 'assigned')
-    assert.deepEqual(entry?.actor, { _id: admin.id, name: 'Admin', email: admin.email })
-    assert.deepEqual(entry?.employee, { _id: ann.id, name: 'Ann', email: ann.email })
+    assert.deepEqual(entry?.actor, {
+      _id: admin.id,
+      id: admin.id,
+      name: 'Admin',
+      email: admin.email,
+    })
+    assert.deepEqual(entry?.employee, { _id: ann.id, id: ann.id, name: 'Ann', email: ann.email })
     assert.equal(entry?.previousOwner, null)
     const mine = await list(app, '/api/enquiries/my-enquiries', ann.token)
     assert.ok(mine.body.data.some((e) => e._id === id))
@@ -136,7 +148,12 @@ describe('POST /api/enquiries/:id/assign', () => {
     const entry = (
       (await detail(app, id, admin.token)).body.data as { activity: Record<string, unknown>[] }
     ).activity.at(-1)
-    assert.deepEqual(entry?.previousOwner, { _id: ann.id, name: 'Ann', email: ann.email })
+    assert.deepEqual(entry?.previousOwner, {
+      _id: ann.id,
+      id: ann.id,
+      name: 'Ann',
+      email: ann.email,
+    })
     assert.equal(
       (await detail(app, id, ann.token)).status,
       403,
@@ -149,20 +166,20 @@ describe('POST /api/enquiries/:id/assign', () => {
     const inactive = await createEmployee(app)
     await app.db.update(employees).set({ isActive: false }).where(eq(employees.id, inactive.id))
     const unknown = await assign(id, 'aaaaaaaaaaaaaaaaaaaaaaaa')
-    assert.equal(unknown.status, 400)
-    assert.deepEqual(unknown.body.errors, [
+    assertError(unknown, 400, 'INVALID_ASSIGNEE')
+    assert.deepEqual(fieldErrors(unknown.body), [
       { field: 'employeeId', message: 'must be an active employee' },
     ])
-    assert.equal((await assign(id, inactive.id)).status, 400)
-    assert.equal((await assign(id, 'not-an-id')).status, 400)
+    assertError(await assign(id, inactive.id), 400, 'INVALID_ASSIGNEE')
+    assertError(await assign(id, 'not-an-id'), 400, 'VALIDATION_FAILED')
     const [row] = await app.db.select().from(enquiries).where(eq(enquiries.id, id))
     assert.equal(row?.status, 'unclaimed', 'nothing changed')
 
     const closed = await submitEnquiry(app)
     await claim(app, closed, ann.token)
     await setStatus(app, closed, 'converted', ann.token)
-    assert.equal((await assign(closed, bob.id)).status, 409)
-    assert.equal((await assign('bbbbbbbbbbbbbbbbbbbbbbbb', bob.id)).status, 404)
+    assertError(await assign(closed, bob.id), 409, 'ENQUIRY_CLOSED')
+    assertError(await assign('bbbbbbbbbbbbbbbbbbbbbbbb', bob.id), 404, 'ENQUIRY_NOT_FOUND')
   })
 
   test('a counselor gets 403', async () => {

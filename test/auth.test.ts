@@ -5,7 +5,14 @@ import { eq } from 'drizzle-orm'
 import { createSigner } from 'fast-jwt'
 import type { FastifyInstance } from 'fastify'
 import { employees } from '../src/db/schema/index.js'
-import { buildTestApp, call, createEmployee, TEST_JWT_SECRET, uniqueEmail } from './support/app.js'
+import {
+  buildTestApp,
+  call,
+  createEmployee,
+  fieldErrors,
+  TEST_JWT_SECRET,
+  uniqueEmail,
+} from './support/app.js'
 
 const PASSWORD = 'password123'
 
@@ -77,7 +84,7 @@ describe('POST /api/auth/register', () => {
     })
     assert.equal(again.status, 409)
     assert.equal(again.body.success, false)
-    assert.equal(again.body.message, 'An employee with this email already exists')
+    assert.equal(again.body.code, 'EMAIL_TAKEN')
     const rows = await app.db.select().from(employees).where(eq(employees.name, 'Second'))
     assert.equal(rows.length, 0)
   })
@@ -262,7 +269,7 @@ describe('POST /api/auth/login', () => {
     assert.equal(wrong.status, 401)
     assert.equal(unknown.status, 401)
     assert.deepEqual(wrong.body, unknown.body)
-    assert.deepEqual(wrong.body, { success: false, message: 'Invalid email or password' })
+    assert.equal(wrong.body.code, 'INVALID_CREDENTIALS')
   })
 
   test('an unknown email costs about as much time as a wrong password (a hash is verified either way)', async () => {
@@ -290,7 +297,7 @@ describe('POST /api/auth/login', () => {
     await app.db.update(employees).set({ isActive: false }).where(eq(employees.id, employee.id))
     const { status, body } = await logIn(app, employee.email, employee.password)
     assert.equal(status, 403)
-    assert.equal(body.message, 'This account has been deactivated')
+    assert.equal(body.code, 'ACCOUNT_DEACTIVATED')
     assert.equal((await logIn(app, employee.email, 'wrong password')).status, 401)
   })
 
@@ -325,7 +332,7 @@ describe('POST /api/auth/login', () => {
       payload: { email: uniqueEmail() },
     })
     assert.equal(status, 400)
-    assert.deepEqual(body.errors, [{ field: 'password', message: 'is required' }])
+    assert.deepEqual(fieldErrors(body), [{ field: 'password', message: 'is required' }])
   })
 })
 
@@ -408,7 +415,7 @@ describe('GET /api/auth/me', () => {
       exp: now - 10,
     })
     const { body } = await me(token)
-    assert.equal(body.message, 'Token has expired, please log in again')
+    assert.equal(body.code, 'TOKEN_EXPIRED')
   })
 
   test('the token of a deactivated or deleted employee stops working at once', async () => {
@@ -455,7 +462,7 @@ describe('GET /api/auth/me', () => {
     const forever = createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS256' })(claims)
     const { status, body } = await me(forever)
     assert.equal(status, 401)
-    assert.deepEqual(body, { success: false, message: 'Not authorized, please log in' })
+    assert.equal(body.code, 'UNAUTHENTICATED')
     const expiring = createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS256', expiresIn: 60_000 })
     assert.equal((await me(expiring(claims))).status, 200, 'the same claims with an expiry pass')
   })

@@ -189,15 +189,15 @@ describe('configuration', () => {
     )
   })
 
-  test('the README configuration table and .env.example list every setting', () => {
+  test('docs/configuration.md and .env.example list every setting', () => {
     const root = join(import.meta.dirname, '..')
-    const readme = readFileSync(join(root, 'README.md'), 'utf8')
-    const start = readme.indexOf('Every setting, with its default:')
-    assert.ok(start >= 0, 'the README has its settings table')
-    const table = readme.slice(start, readme.indexOf('\n#', start))
+    const docs = readFileSync(join(root, 'docs/configuration.md'), 'utf8')
+    const start = docs.indexOf('Every setting, with its default')
+    assert.ok(start >= 0, 'docs/configuration.md has its settings table')
+    const table = docs.slice(start, docs.indexOf('\n#', start))
     const example = readFileSync(join(root, '.env.example'), 'utf8')
     for (const name of SETTING_NAMES) {
-      assert.match(table, new RegExp(`\\| [^|]*\`${name}\`[^|]*\\|`), `README lists ${name}`)
+      assert.match(table, new RegExp(`\\| [^|]*\`${name}\`[^|]*\\|`), `the table lists ${name}`)
       assert.match(example, new RegExp(`^${name}=`, 'm'), `.env.example lists ${name}`)
     }
   })

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { activity, enquiries } from '../src/db/schema/index.js'
-import { buildTestApp, call, createEmployee } from './support/app.js'
+import { buildTestApp, call, createEmployee, fieldErrors } from './support/app.js'
 import { claim, list, submitEnquiry } from './support/enquiries.js'
 
 describe('POST /api/enquiries/:id/claim', () => {
@@ -26,6 +26,7 @@ describe('POST /api/enquiries/:id/claim', () => {
     assert.equal(data.status, 'claimed')
     assert.deepEqual(data.claimedBy, {
       _id: counselor.id,
+      id: counselor.id,
       name: 'John Doe',
       email: counselor.email,
     })
@@ -49,7 +50,7 @@ describe('POST /api/enquiries/:id/claim', () => {
     await claim(app, id, first.token)
     const { status, body } = await claim(app, id, second.token)
     assert.equal(status, 409)
-    assert.deepEqual(body, { success: false, message: 'Enquiry has already been claimed' })
+    assert.equal(body.code, 'ENQUIRY_ALREADY_CLAIMED')
     const [row] = await app.db.select().from(enquiries).where(eq(enquiries.id, id))
     assert.equal(row?.claimedBy, first.id, 'the first owner keeps it')
   })
@@ -60,14 +61,14 @@ describe('POST /api/enquiries/:id/claim', () => {
     await claim(app, id, counselor.token)
     const { status, body } = await claim(app, id, counselor.token)
     assert.equal(status, 409)
-    assert.equal(body.message, 'You have already claimed this enquiry')
+    assert.equal(body.code, 'ENQUIRY_ALREADY_YOURS')
   })
 
   test('an unknown id is a 404 and a malformed one a 400', async () => {
     const counselor = await createEmployee(app)
     const unknown = await claim(app, 'aaaaaaaaaaaaaaaaaaaaaaaa', counselor.token)
     assert.equal(unknown.status, 404)
-    assert.deepEqual(unknown.body, { success: false, message: 'Enquiry not found' })
+    assert.equal(unknown.body.code, 'ENQUIRY_NOT_FOUND')
     for (const bad of [
       '123',
       'zzzzzzzzzzzzzzzzzzzzzzzz',
@@ -76,7 +77,7 @@ describe('POST /api/enquiries/:id/claim', () => {
     ]) {
       const { status, body } = await claim(app, encodeURIComponent(bad), counselor.token)
       assert.equal(status, 400, bad)
-      assert.deepEqual(body.errors, [
+      assert.deepEqual(fieldErrors(body), [
         { field: 'id', message: 'must be a 24-character hexadecimal id' },
       ])
     }

@@ -3,7 +3,14 @@ import { after, before, describe, test } from 'node:test'
 import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { activity, enquiries, notes } from '../src/db/schema/index.js'
-import { buildTestApp, call, createEmployee, type TestEmployee } from './support/app.js'
+import {
+  assertError,
+  buildTestApp,
+  call,
+  createEmployee,
+  fieldErrors,
+  type TestEmployee,
+} from './support/app.js'
 import {
   claim,
   detail,
@@ -62,6 +69,7 @@ describe('GET /api/enquiries/:id', () => {
     )
     assert.deepEqual(data.notes[0]?.addedBy, {
       _id: owner.id,
+      id: owner.id,
       name: 'Owner One',
       email: owner.email,
     })
@@ -73,6 +81,7 @@ describe('GET /api/enquiries/:id', () => {
     assert.equal(data.activity[0]?.actor, null)
     assert.deepEqual(data.activity[1]?.actor, {
       _id: owner.id,
+      id: owner.id,
       name: 'Owner One',
       email: owner.email,
     })
@@ -86,13 +95,16 @@ describe('GET /api/enquiries/:id', () => {
   test("a counselor cannot read another counselor's claimed enquiry (403); an admin can", async () => {
     const id = await claimedByOwner()
     const denied = await detail(app, id, other.token)
-    assert.equal(denied.status, 403)
-    assert.equal(denied.body.success, false)
+    assertError(denied, 403, 'ENQUIRY_NOT_YOURS')
     assert.equal((await detail(app, id, admin.token)).status, 200)
   })
 
   test('unknown id 404, malformed id 400, no token 401', async () => {
-    assert.equal((await detail(app, 'bbbbbbbbbbbbbbbbbbbbbbbb', owner.token)).status, 404)
+    assertError(
+      await detail(app, 'bbbbbbbbbbbbbbbbbbbbbbbb', owner.token),
+      404,
+      'ENQUIRY_NOT_FOUND',
+    )
     assert.equal((await detail(app, 'not-an-id', owner.token)).status, 400)
     const id = await submitEnquiry(app)
     assert.equal((await call(app, { method: 'GET', url: `/api/enquiries/${id}` })).status, 401)
@@ -124,7 +136,7 @@ describe('PUT /api/enquiries/:id/status', () => {
     for (const status of ['unclaimed', 'claimed', 'won', '']) {
       const { status: code, body } = await setStatus(id, status, owner.token)
       assert.equal(code, 400, status)
-      assert.deepEqual(body.errors, [
+      assert.deepEqual(fieldErrors(body), [
         { field: 'status', message: 'must be one of: contacted, converted, lost' },
       ])
     }
@@ -132,7 +144,7 @@ describe('PUT /api/enquiries/:id/status', () => {
 
   test("a counselor cannot change another counselor's lead or an unclaimed one (403)", async () => {
     const id = await claimedByOwner()
-    assert.equal((await setStatus(id, 'contacted', other.token)).status, 403)
+    assertError(await setStatus(id, 'contacted', other.token), 403, 'ENQUIRY_NOT_YOURS')
     const unclaimed = await submitEnquiry(app)
     assert.equal((await setStatus(unclaimed, 'contacted', other.token)).status, 403)
     const [row] = await app.db.select().from(enquiries).where(eq(enquiries.id, id))
@@ -143,7 +155,7 @@ describe('PUT /api/enquiries/:id/status', () => {
     const id = await submitEnquiry(app)
     const { status, body } = await setStatus(id, 'contacted', admin.token)
     assert.equal(status, 409)
-    assert.equal(body.message, 'Claim or assign this enquiry before changing its status')
+    assert.equal(body.code, 'ENQUIRY_NOT_CLAIMED')
   })
 
   test('an admin may change any claimed lead', async () => {
@@ -155,17 +167,9 @@ describe('PUT /api/enquiries/:id/status', () => {
     for (const final of ['converted', 'lost']) {
       const id = await claimedByOwner()
       await setStatus(id, final, owner.token)
-      assert.equal(
-        (await setStatus(id, 'contacted', owner.token)).status,
-        409,
-        `${final} → contacted by owner`,
-      )
+      assertError(await setStatus(id, 'contacted', owner.token), 409, 'ENQUIRY_CLOSED')
       const other = final === 'converted' ? 'lost' : 'converted'
-      assert.equal(
-        (await setStatus(id, other, admin.token)).status,
-        409,
-        `${final} → ${other} by admin`,
-      )
+      assertError(await setStatus(id, other, admin.token), 409, 'INVALID_STATUS_TRANSITION')
       const reopened = await setStatus(id, 'contacted', admin.token)
       assert.equal(reopened.status, 200)
       assert.equal((reopened.body.data as { status: string }).status, 'contacted')
@@ -179,7 +183,7 @@ describe('PUT /api/enquiries/:id/status', () => {
     await submitEnquiry(app, { email: row?.email ?? '' })
     const { status, body } = await setStatus(id, 'contacted', admin.token)
     assert.equal(status, 409)
-    assert.equal(body.message, 'Another open enquiry exists for this email or phone number')
+    assert.equal(body.code, 'DUPLICATE_OPEN_ENQUIRY')
   })
 
   test('setting the current status again is a 200 that records nothing', async () => {
@@ -254,6 +258,7 @@ describe('POST /api/enquiries/:id/release', () => {
     assert.equal(released?.type, 'released')
     assert.deepEqual(released?.previousOwner, {
       _id: owner.id,
+      id: owner.id,
       name: 'Owner One',
       email: owner.email,
     })
@@ -265,16 +270,16 @@ describe('POST /api/enquiries/:id/release', () => {
   })
 
   test('an unclaimed, converted or lost enquiry cannot be released (409), even by a stranger', async () => {
-    assert.equal((await release(await submitEnquiry(app), other.token)).status, 409)
+    assertError(await release(await submitEnquiry(app), other.token), 409, 'ENQUIRY_NOT_CLAIMED')
     const converted = await claimedByOwner()
     await setStatus(converted, 'converted', owner.token)
-    assert.equal((await release(converted, other.token)).status, 409)
-    assert.equal((await release(converted, admin.token)).status, 409)
+    assertError(await release(converted, other.token), 409, 'ENQUIRY_CLOSED')
+    assertError(await release(converted, admin.token), 409, 'ENQUIRY_CLOSED')
   })
 
   test('only the owner or an admin may release (403 otherwise)', async () => {
     const id = await claimedByOwner()
-    assert.equal((await release(id, other.token)).status, 403)
+    assertError(await release(id, other.token), 403, 'ENQUIRY_NOT_YOURS')
     assert.equal((await release(id, admin.token)).status, 200)
   })
 })
@@ -289,7 +294,7 @@ describe('activity history', () => {
     await submitEnquiry(app, { email: row?.email ?? '' })
     const afterLost = await app.db.select().from(activity).where(eq(activity.enquiryId, id))
     assert.equal(afterLost.length, before.length + 1)
-    assert.equal((await setStatus(id, 'contacted', admin.token)).status, 409)
+    assertError(await setStatus(id, 'contacted', admin.token), 409, 'DUPLICATE_OPEN_ENQUIRY')
     const [unchanged] = await app.db.select().from(enquiries).where(eq(enquiries.id, id))
     assert.equal(unchanged?.status, 'lost')
     assert.equal(

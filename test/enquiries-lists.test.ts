@@ -174,7 +174,12 @@ describe('GET /api/enquiries/my-enquiries', () => {
       body.data.map((e) => e._id),
       [...claimedByMe].reverse(),
     )
-    assert.deepEqual(body.data[0]?.claimedBy, { _id: mine.id, name: 'John Doe', email: mine.email })
+    assert.deepEqual(body.data[0]?.claimedBy, {
+      _id: mine.id,
+      id: mine.id,
+      name: 'John Doe',
+      email: mine.email,
+    })
     assert.ok(body.data.every((e) => typeof e.claimedAt === 'string'))
   })
 

@@ -3,7 +3,14 @@ import { after, before, describe, test } from 'node:test'
 import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { activity, enquiries } from '../src/db/schema/index.js'
-import { buildTestApp, call, createEmployee, uniqueEmail } from './support/app.js'
+import {
+  assertError,
+  buildTestApp,
+  call,
+  createEmployee,
+  fieldErrors,
+  uniqueEmail,
+} from './support/app.js'
 import { detail, enquiryForm, randomPhone } from './support/enquiries.js'
 
 const submit = (app: FastifyInstance, payload: Record<string, unknown>) =>
@@ -92,8 +99,8 @@ describe('POST /api/enquiries', () => {
       source: 'billboard',
       priority: 'urgent',
     })
-    assert.equal(status, 400)
-    assert.deepEqual(body.errors, [
+    assertError({ status, body }, 400, 'VALIDATION_FAILED')
+    assert.deepEqual(fieldErrors(body), [
       {
         field: 'source',
         message:
@@ -221,6 +228,11 @@ describe('POST /api/enquiries by someone who already has an open enquiry', () =>
     assert.equal(resubmitted?.message, 'Still keen')
     assert.equal(resubmitted?.courseInterest, 'Data Science')
     assert.equal(resubmitted?.actor, null)
+    // One clock: the time the form is told is the database's, the same as the stored one.
+    const submittedAt = (second.body.data as { submittedAt: string }).submittedAt
+    const [stored] = await app.db.select().from(enquiries).where(eq(enquiries.id, firstId))
+    assert.equal(submittedAt, stored?.updatedAt.toISOString())
+    assert.equal(resubmitted?.at, submittedAt)
   })
 
   test('a lower priority on the resubmission does not lower the lead', async () => {

@@ -18,7 +18,11 @@ describe('the error format, on every route', () => {
   test('an unknown route is a 404 in the error format', async () => {
     const { status, body } = await call(app, { method: 'GET', url: '/api/nowhere?x=1' })
     assert.equal(status, 404)
-    assert.deepEqual(body, { success: false, message: 'Route GET /api/nowhere not found' })
+    assert.deepEqual(body, {
+      success: false,
+      message: 'Route GET /api/nowhere not found',
+      code: 'ROUTE_NOT_FOUND',
+    })
   })
 
   test('invalid JSON is a 400 in the error format', async () => {
@@ -29,7 +33,11 @@ describe('the error format, on every route', () => {
       payload: '{"email":',
     })
     assert.equal(status, 400)
-    assert.deepEqual(body, { success: false, message: 'Request body is not valid JSON' })
+    assert.deepEqual(body, {
+      success: false,
+      message: 'Request body is not valid JSON',
+      code: 'INVALID_JSON',
+    })
   })
 
   test('a body that is not JSON is a 415', async () => {
@@ -40,7 +48,7 @@ describe('the error format, on every route', () => {
       payload: 'email=a@b.c',
     })
     assert.equal(status, 415)
-    assert.equal(body.success, false)
+    assert.equal(body.code, 'UNSUPPORTED_MEDIA_TYPE')
   })
 
   test('a body over 100 KB is a 413 and stores nothing', async () => {
@@ -51,7 +59,7 @@ describe('the error format, on every route', () => {
       payload: { name: 'x'.repeat(101 * 1024), email, password: 'password123' },
     })
     assert.equal(status, 413)
-    assert.equal(body.success, false)
+    assert.equal(body.code, 'BODY_TOO_LARGE')
     const all = await app.db.select().from(employees)
     assert.ok(!all.some((row) => row.email === email))
   })
@@ -70,7 +78,7 @@ describe('the error format, on every route', () => {
       payload: { email: uniqueEmail(), password: 'password123' },
     })
     assert.equal(status, 500)
-    assert.deepEqual(body, { success: false, message: 'Server Error' })
+    assert.deepEqual(body, { success: false, message: 'Server Error', code: 'INTERNAL_ERROR' })
     assert.ok(!/select|employees|at |\.ts|drizzle|postgres/i.test(response.body))
   })
 })

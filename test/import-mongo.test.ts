@@ -100,6 +100,7 @@ describe('npm run import:mongo', () => {
     assert.equal(data.phone, '+1 (555) 010-2000')
     assert.deepEqual(data.claimedBy, {
       _id: '6542abc123def456789a0002',
+      id: '6542abc123def456789a0002',
       name: 'John Doe',
       email: 'john@example.com',
     })

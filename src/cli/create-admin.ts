@@ -3,9 +3,8 @@ import { read } from 'read'
 import { loadConfig } from '../config.js'
 import { openDatabase } from '../db/client.js'
 import { DatabaseInUseError, holderName } from '../db/embedded-lock.js'
-import { AppError } from '../errors.js'
 import { createOrPromoteAdmin } from '../modules/employees/service.js'
-import { oneLineMessage } from '../startup-failure.js'
+import { oneLineMessage, StartupError } from '../startup-failure.js'
 
 const USAGE = 'Usage: npm run create-admin -- --email EMAIL --name NAME [--password PASSWORD]'
 
@@ -15,10 +14,10 @@ async function main(): Promise<void> {
   })
   const email = values.email?.trim()
   if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-    throw new AppError(400, `A valid --email is required. ${USAGE}`)
+    throw new StartupError(`A valid --email is required. ${USAGE}`)
   const name = values.name?.trim() || 'Administrator'
   if (name.length < 2 || name.length > 100)
-    throw new AppError(400, '--name must be 2 to 100 characters')
+    throw new StartupError('--name must be 2 to 100 characters')
 
   let password = values.password
   if (password === undefined && process.stdin.isTTY) {
@@ -32,7 +31,7 @@ async function main(): Promise<void> {
     if (password === '') password = undefined
   }
   if (password !== undefined && (password.length < 8 || password.length > 128)) {
-    throw new AppError(400, 'The password must be 8 to 128 characters')
+    throw new StartupError('The password must be 8 to 128 characters')
   }
 
   const config = loadConfig()
@@ -51,7 +50,6 @@ function describeFailure(error: unknown): unknown {
   if (error instanceof DatabaseInUseError) {
     return `Cannot create the admin while the embedded database at ${error.dataDir} is open in ${holderName(error.holder)} (the server?): stop the server and run this again, or start the server with ADMIN_EMAIL and ADMIN_PASSWORD set to create the first admin.`
   }
-  if (error instanceof AppError) return error.message
   return oneLineMessage(error) ?? error
 }
 

@@ -2,19 +2,16 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
 import { openDatabase } from '../db/client.js'
 import { DatabaseInUseError, holderName } from '../db/embedded-lock.js'
-import { AppError } from '../errors.js'
 import { addDemoData, type DemoOutcome } from '../modules/demo/service.js'
-import { oneLineMessage } from '../startup-failure.js'
+import { oneLineMessage, StartupError } from '../startup-failure.js'
 
 const USAGE = 'Usage: npm run demo [-- --force]'
-
-class UsageError extends Error {}
 
 function readOptions(): { force: boolean } {
   try {
     return parseArgs({ options: { force: { type: 'boolean', default: false } } }).values
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}. ${USAGE}`)
+    throw new StartupError(`${(error as Error).message}. ${USAGE}`)
   }
 }
 
@@ -48,7 +45,6 @@ function describeFailure(error: unknown): unknown {
   if (error instanceof DatabaseInUseError) {
     return `Cannot add demo data while the embedded database at ${error.dataDir} is open in ${holderName(error.holder)} (the server?): stop it and run this again.`
   }
-  if (error instanceof UsageError || error instanceof AppError) return error.message
   return oneLineMessage(error) ?? error
 }
 

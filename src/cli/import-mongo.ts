@@ -4,12 +4,10 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
 import { openDatabase } from '../db/client.js'
 import { type ImportFiles, importMongoData } from '../modules/migration/mongo-import.js'
-import { oneLineMessage } from '../startup-failure.js'
+import { oneLineMessage, StartupError } from '../startup-failure.js'
 
 const USAGE =
   'Usage: npm run import:mongo -- [--employees employees.json] [--enquiries enquiries.json] [--skip-invalid]'
-
-class UsageError extends Error {}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -19,7 +17,7 @@ async function main(): Promise<number> {
       'skip-invalid': { type: 'boolean', default: false },
     },
   })
-  if (!values.employees && !values.enquiries) throw new UsageError(USAGE)
+  if (!values.employees && !values.enquiries) throw new StartupError(USAGE)
   const files: ImportFiles = {}
   for (const kind of ['employees', 'enquiries'] as const) {
     const path = values[kind]
@@ -53,7 +51,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof UsageError ? error.message : (oneLineMessage(error) ?? error))
+    console.error(oneLineMessage(error) ?? error)
     process.exit(1)
   },
 )

@@ -1,11 +1,11 @@
 import fastifyJwt from '@fastify/jwt'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
-import type { EmployeeRole } from '../db/schema/index.js'
-import { ForbiddenError, UnauthorizedError } from '../errors.js'
-import { CallerCache } from '../modules/auth/caller-cache.js'
-import { type Employee, findEmployeeById } from '../modules/employees/repository.js'
+import type { Employee, EmployeeRole } from '../db/schema/index.js'
+import { AppError } from '../errors.js'
+import { CallerCache } from './caller-cache.js'
 
 /** What a token carries: who, their role when it was issued, and the token version to revoke it. */
 export interface TokenClaims {
@@ -65,14 +65,39 @@ function bearerTokenOf(header: string | undefined): string | undefined {
   return BEARER.exec(header?.trim() ?? '')?.[1]
 }
 
+/**
+ * A scope of routes for logged-in employees: authentication is declared once, for all of them,
+ * as a preValidation hook (after rate limiting has counted the request, before its input is
+ * validated). `forAdmins` does the same for admin-only routes.
+ */
+export const forEmployees =
+  (routes: FastifyPluginAsyncTypebox): FastifyPluginAsyncTypebox =>
+  async (app, options) => {
+    app.addHook('preValidation', app.authenticate)
+    await routes(app, options)
+  }
+
+export const forAdmins =
+  (routes: FastifyPluginAsyncTypebox): FastifyPluginAsyncTypebox =>
+  async (app, options) => {
+    app.addHook('preValidation', app.requireAdmin)
+    await routes(app, options)
+  }
+
 /** The caller's employee record; routes behind authenticate always have one. */
 export function currentEmployee(request: FastifyRequest): Employee {
-  if (!request.employee) throw new UnauthorizedError()
+  if (!request.employee) throw new AppError('UNAUTHENTICATED')
   return request.employee
 }
 
-export default fp<{ config: Config }>(
-  async (app, { config }) => {
+export interface AuthPluginOptions {
+  config: Config
+  /** The employee a token names, as the database holds them now (the app passes the employees module's). */
+  findCaller: (id: string) => Promise<Employee | undefined>
+}
+
+export default fp<AuthPluginOptions>(
+  async (app, { config, findCaller }) => {
     await app.register(fastifyJwt, {
       secret: config.jwt.secret,
       sign: { algorithm: 'HS256', expiresIn: config.jwt.expiresInSeconds },
@@ -85,7 +110,7 @@ export default fp<{ config: Config }>(
       app.jwt.sign({ sub: employee.id, role: employee.role, ver: employee.tokenVersion }),
     )
 
-    const callers = new CallerCache(config.authCacheTtlMs, (id) => findEmployeeById(app.db, id))
+    const callers = new CallerCache(config.authCacheTtlMs, findCaller)
     if (config.authCacheTtlMs > 0) {
       let stopping = false
       const stopListening = await app.listenToDatabase(
@@ -131,15 +156,15 @@ export default fp<{ config: Config }>(
       const outcome = verifyBearer(request)
       if ('error' in outcome) {
         const expired = (outcome.error as { code?: string }).code === 'FAST_JWT_EXPIRED'
-        throw new UnauthorizedError(expired ? 'Token has expired, please log in again' : undefined)
+        throw new AppError(expired ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED')
       }
       const { claims } = outcome
-      if (!isTokenClaims(claims)) throw new UnauthorizedError()
+      if (!isTokenClaims(claims)) throw new AppError('UNAUTHENTICATED')
       // The database, not the token, decides: a deactivated or deleted employee, or a token
       // issued before a password change, is refused at once.
       const employee = await callers.get(claims.sub)
       if (!employee?.isActive || employee.tokenVersion !== claims.ver) {
-        throw new UnauthorizedError()
+        throw new AppError('UNAUTHENTICATED')
       }
       request.employee = employee
     }
@@ -152,7 +177,7 @@ export default fp<{ config: Config }>(
     app.decorate('requireAdmin', async (request: FastifyRequest) => {
       await authenticate(request)
       if (currentEmployee(request).role !== 'admin') {
-        throw new ForbiddenError('Only an admin may do this')
+        throw new AppError('ADMIN_ONLY')
       }
     })
   },

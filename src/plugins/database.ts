@@ -1,7 +1,6 @@
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { type Database, type Db, openDatabase } from '../db/client.js'
-import { ensureBootstrapAdmin } from '../modules/employees/service.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -17,7 +16,7 @@ export interface DatabasePluginOptions {
   database?: Database
 }
 
-/** Opens the database, applies migrations, creates the configured first admin, closes on shutdown. */
+/** Opens the database, applies migrations, and closes it on shutdown. */
 export default fp<DatabasePluginOptions>(
   async (app, { config, database }) => {
     const opened =
@@ -27,10 +26,6 @@ export default fp<DatabasePluginOptions>(
       }))
     app.addHook('onClose', () => opened.close())
     await opened.migrate()
-    if (config.admin) {
-      const created = await ensureBootstrapAdmin(opened.db, config.admin)
-      if (created) app.log.info({ email: config.admin.email }, 'created the configured admin')
-    }
     app.decorate('db', opened.db)
     app.decorate('listenToDatabase', opened.listen)
   },

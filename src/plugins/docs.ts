@@ -43,7 +43,7 @@ export default fp(
           title: 'CRM Backend API',
           version: '1.0.0',
           description:
-            'Public enquiry form, shared lead pool with atomic claiming, lead management, notes and activity history, and admin tools for education and counselling teams. Errors are always `{success: false, message, errors?}`.',
+            'Public enquiry form, shared lead pool with atomic claiming, lead management, notes and activity history, and admin tools for education and counselling teams. Errors are always `{success: false, message, code, errors?}`: match on the stable `code` (listed in the error schema), not the message.',
         },
         servers: [{ url: '/' }],
         components: {

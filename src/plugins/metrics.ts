@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
-import { UnauthorizedError } from '../errors.js'
+import { AppError } from '../errors.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -76,7 +76,7 @@ export default fp<MetricsOptions>(
       { logLevel: 'warn', config: { rateLimit: false }, schema: { hide: true } },
       async (request, reply) => {
         if (expected && !bearerMatches(request, expected)) {
-          throw new UnauthorizedError('Metrics need the METRICS_TOKEN as a bearer token')
+          throw new AppError('UNAUTHENTICATED', 'Metrics need the METRICS_TOKEN as a bearer token')
         }
         reply.type(registry.contentType)
         return registry.metrics()

@@ -67,7 +67,7 @@ export default fp<{ config: Config }>(
         return claims ? `employee:${claims.sub}` : byIp(request)
       },
       errorResponseBuilder: (_request, context) =>
-        new AppError(context.statusCode, `Too many requests, please try again in ${context.after}`),
+        new AppError('RATE_LIMITED', `Too many requests, please try again in ${context.after}`),
     })
   },
   { name: 'security', dependencies: ['auth', 'redis'] },

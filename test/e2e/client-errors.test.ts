@@ -49,7 +49,7 @@ describe('requests Node refuses before routing', () => {
     const response = parseResponse(text)
     assert.equal(response.status, 400)
     assert.match(response.headers['content-type'] ?? '', /^application\/json/)
-    assert.deepEqual(response.body, { success: false, message: 'Bad request' })
+    assert.deepEqual(response.body, { success: false, message: 'Bad request', code: 'BAD_REQUEST' })
   })
 
   test('headers over the size limit are a 431 in the error format', async (t) => {
@@ -59,7 +59,11 @@ describe('requests Node refuses before routing', () => {
     )
     const response = parseResponse(text)
     assert.equal(response.status, 431)
-    assert.deepEqual(response.body, { success: false, message: 'Request headers are too large' })
+    assert.deepEqual(response.body, {
+      success: false,
+      message: 'Request headers are too large',
+      code: 'HEADERS_TOO_LARGE',
+    })
   })
 })
 
@@ -79,6 +83,7 @@ describe('slow clients', () => {
     assert.deepEqual(response.body, {
       success: false,
       message: 'The request took too long to arrive',
+      code: 'REQUEST_TIMEOUT',
     })
     assert.ok(closedAfterMs < 10_000, `closed after ${closedAfterMs} ms`)
   })

@@ -5,6 +5,7 @@ import { buildTestApp } from '../support/app.js'
 interface ApiBody {
   success: boolean
   message?: string
+  code?: string
   total?: number
   count?: number
   data?: unknown
@@ -104,6 +105,6 @@ describe('the seed testing workflow', () => {
     // Try to claim an already claimed enquiry (should fail with an error).
     const again = await request('POST', `/enquiries/${ids[0]}/claim`, { token: token2 })
     assert.equal(again.status, 409)
-    assert.deepEqual(again.body, { success: false, message: 'Enquiry has already been claimed' })
+    assert.equal(again.body.code, 'ENQUIRY_ALREADY_CLAIMED')
   })
 })

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { clientNetworkOf } from '../../src/modules/auth/lockout.js'
-import { buildTestApp, call, createEmployee, uniqueEmail } from '../support/app.js'
+import {
+  assertError,
+  buildTestApp,
+  call,
+  createEmployee,
+  fieldErrors,
+  uniqueEmail,
+} from '../support/app.js'
 
 const ATTACKER = '203.0.113.66'
 const OWNER = '198.51.100.7'
@@ -18,6 +25,7 @@ const logIn = (app: FastifyInstance, email: string, password: string, from = ATT
 const LOCKED = {
   success: false,
   message: 'Too many failed logins for this account from your address, please try again later',
+  code: 'ACCOUNT_LOCKED',
 }
 
 /** Fails `times` logins from `from`, each one a 401. */
@@ -187,6 +195,21 @@ describe('PUT /api/auth/password', () => {
     assert.equal((await logIn(app, employee.email, 'a brand new password')).status, 200)
   })
 
+  test('the same password again is a 400 and the token keeps working', async (t) => {
+    const app = await buildTestApp(t)
+    const employee = await createEmployee(app)
+    const same = await change(app, employee.token, {
+      currentPassword: employee.password,
+      newPassword: employee.password,
+    })
+    assertError(same, 400, 'PASSWORD_UNCHANGED')
+    assert.deepEqual(fieldErrors(same.body), [
+      { field: 'newPassword', message: 'must differ from the current password' },
+    ])
+    const me = await call(app, { method: 'GET', url: '/api/auth/me', token: employee.token })
+    assert.equal(me.status, 200)
+  })
+
   test('a wrong current password is a 400 and changes nothing', async (t) => {
     const app = await buildTestApp(t)
     const employee = await createEmployee(app)
@@ -194,8 +217,8 @@ describe('PUT /api/auth/password', () => {
       currentPassword: 'not it at all',
       newPassword: 'a brand new password',
     })
-    assert.equal(status, 400)
-    assert.deepEqual(body.errors, [{ field: 'currentPassword', message: 'is incorrect' }])
+    assertError({ status, body }, 400, 'CURRENT_PASSWORD_INCORRECT')
+    assert.deepEqual(fieldErrors(body), [{ field: 'currentPassword', message: 'is incorrect' }])
     assert.equal(
       (await call(app, { method: 'GET', url: '/api/auth/me', token: employee.token })).status,
       200,
@@ -214,6 +237,7 @@ describe('PUT /api/auth/password', () => {
     assert.deepEqual(locked.body, {
       success: false,
       message: 'Too many wrong current passwords, please try again later',
+      code: 'ACCOUNT_LOCKED',
     })
     assert.ok(Number(locked.response.headers['retry-after']) >= 1)
     assert.equal((await guess(employee.password)).status, 429, 'even the right one, from there')

@@ -4,9 +4,11 @@ import { eq, sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { enquiries } from '../../src/db/schema/index.js'
 import {
+  assertError,
   buildTestApp,
   call,
   createEmployee,
+  fieldErrors,
   type TestEmployee,
   uniqueEmail,
 } from '../support/app.js'
@@ -60,7 +62,7 @@ describe('hostile request bodies', () => {
   test('invalid JSON is a 400 and a non-JSON content type a 415', async () => {
     const invalid = await submitRaw('{"name": "Alice",')
     assert.equal(invalid.status, 400)
-    assert.equal(invalid.body.message, 'Request body is not valid JSON')
+    assert.equal(invalid.body.code, 'INVALID_JSON')
     for (const type of [
       'text/plain',
       'application/x-www-form-urlencoded',
@@ -149,7 +151,7 @@ describe('hostile request bodies', () => {
       payload: { ...enquiryForm({ email }), message: 'before\u0000after' },
     })
     assert.equal(status, 400)
-    assert.deepEqual(body.errors, [
+    assert.deepEqual(fieldErrors(body), [
       { field: 'message', message: 'must not contain NUL characters' },
     ])
     assert.equal((await storedByEmail(email)).length, 0)
@@ -293,12 +295,11 @@ describe('deeply nested JSON', () => {
         headers: { 'content-type': 'application/json' },
         payload,
       })
-      assert.equal(status, 400, url)
-      assert.deepEqual(body, {
-        success: false,
-        message: 'Validation failed: body must not nest objects or arrays more than 64 levels deep',
-        errors: [{ field: 'body', message: 'must not nest more than 64 levels deep' }],
-      })
+      assertError({ status, body }, 400, 'VALIDATION_FAILED')
+      assert.deepEqual(fieldErrors(body), [
+        { field: 'body', message: 'must not nest more than 64 levels deep' },
+      ])
+      assert.deepEqual(Object.keys(body).sort(), ['code', 'errors', 'message', 'success'], url)
     }
   })
 
@@ -318,7 +319,7 @@ describe('deeply nested JSON', () => {
     const form = JSON.stringify(enquiryForm({ email })).slice(0, -1)
     const { status, body } = await submitRaw(`${form},"extra":{"list":[1,{"x":"a\\u0000b"}]}}`)
     assert.equal(status, 400)
-    assert.deepEqual(body.errors, [
+    assert.deepEqual(fieldErrors(body), [
       { field: 'extra.list.1.x', message: 'must not contain NUL characters' },
     ])
     assert.equal((await storedByEmail(email)).length, 0)
@@ -334,7 +335,7 @@ describe('query strings the API does not read', () => {
     ] as const) {
       const { status, body } = await call(app, { method: 'GET', url, token: admin.token })
       assert.equal(status, 400, url)
-      assert.deepEqual(body.errors, [
+      assert.deepEqual(fieldErrors(body), [
         {
           field: parameter,
           message: 'is not supported: send the parameter once, without brackets',
@@ -359,7 +360,7 @@ describe('dates out of range', () => {
           token: admin.token,
         })
         assert.equal(status, 400, `${path} ${field}=${value}`)
-        assert.deepEqual(body.errors, [
+        assert.deepEqual(fieldErrors(body), [
           {
             field,
             message: 'must be a date (YYYY-MM-DD) or ISO 8601 date-time between 1900 and 2999',
@@ -387,7 +388,7 @@ describe('dates out of range', () => {
       token: boss.token,
     })
     assert.equal(status, 500)
-    assert.deepEqual(body, { success: false, message: 'Server Error' })
+    assert.deepEqual(body, { success: false, message: 'Server Error', code: 'INTERNAL_ERROR' })
     assert.match(String(response.headers['content-type']), /^application\/json/)
     assert.equal(response.headers['content-disposition'], undefined)
   })

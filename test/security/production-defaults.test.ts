@@ -18,7 +18,7 @@ describe('public registration', () => {
     const closed = await buildTestApp(t, PRODUCTION)
     const refused = await register(closed)
     assert.equal(refused.status, 403)
-    assert.equal(refused.body.message, 'Registration is closed: ask an admin to register you')
+    assert.equal(refused.body.code, 'REGISTRATION_CLOSED')
     const admin = await createEmployee(closed, { role: 'admin' })
     const byAdmin = await call(closed, {
       method: 'POST',

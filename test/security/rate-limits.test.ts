@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
-import { buildTestApp, call, createEmployee, uniqueEmail } from '../support/app.js'
+import { assertError, buildTestApp, call, createEmployee, uniqueEmail } from '../support/app.js'
 import { enquiryForm } from '../support/enquiries.js'
 
 const me = (
@@ -32,8 +32,7 @@ describe('rate limits', () => {
     await me(app)
     await me(app)
     const limited = await me(app)
-    assert.equal(limited.status, 429)
-    assert.equal(limited.body.success, false)
+    assertError(limited, 429, 'RATE_LIMITED')
     assert.match(
       String(limited.body.message),
       /^Too many requests, please try again in \d+ (seconds?|minutes?)$/,

@@ -1,11 +1,12 @@
+import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import type { TestContext } from 'node:test'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
 import type { EmployeeRole } from '../../src/db/schema/index.js'
-import { hashPassword } from '../../src/modules/auth/passwords.js'
 import { insertEmployee } from '../../src/modules/employees/repository.js'
+import { hashPassword } from '../../src/passwords.js'
 import { freshDatabase } from './database.js'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789'
@@ -85,4 +86,30 @@ export async function call(
   const isJson = String(response.headers['content-type'] ?? '').startsWith('application/json')
   const body = isJson && response.body ? (JSON.parse(response.body) as Record<string, unknown>) : {}
   return { status: response.statusCode, body, response }
+}
+
+/**
+ * The field errors of an error body as `{field, message}`, after checking that each also carries
+ * express-validator's names for them (`path`, `msg`) and nothing else.
+ */
+export function fieldErrors(body: Record<string, unknown>): { field: string; message: string }[] {
+  const errors = (body.errors ?? []) as Record<string, unknown>[]
+  return errors.map(({ field, message, path, msg, ...rest }) => {
+    assert.deepEqual(rest, {}, 'no other keys')
+    assert.equal(path, field)
+    assert.equal(msg, message)
+    return { field: String(field), message: String(message) }
+  })
+}
+
+/** An error response with that status and stable code (messages are for people and may change). */
+export function assertError(
+  result: { status: number; body: object },
+  status: number,
+  code: string,
+): void {
+  const body = result.body as Record<string, unknown>
+  assert.equal(result.status, status, JSON.stringify(body))
+  assert.equal(body.success, false)
+  assert.equal(body.code, code)
 }

@@ -1,4 +1,5 @@
 import { ObjectId } from 'bson'
+import { sql } from 'drizzle-orm'
 import { char, timestamp } from 'drizzle-orm/pg-core'
 
 /** Ids are MongoDB ObjectIds as 24 lowercase hex characters, so the original system's ids keep working. */
@@ -13,5 +14,6 @@ export const timestamps = {
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date', precision: 3 })
     .notNull()
     .defaultNow()
-    .$onUpdate(() => new Date()),
+    // The database's clock, as every other timestamp: never the application server's.
+    .$onUpdate(() => sql`now()`),
 }

@@ -32,3 +32,13 @@ export const employees = pgTable(
 
 export type EmployeeRow = typeof employees.$inferSelect
 export type EmployeeRole = (typeof employeeRoles)[number]
+
+/** An employee as records name them (an enquiry's owner, a note's author, an activity's actor). */
+export interface EmployeeRef {
+  _id: string
+  name: string
+  email: string
+}
+
+/** An employee as the application handles them: never the password hash. */
+export type Employee = Omit<EmployeeRow, 'passwordHash' | 'updatedAt'>

@@ -14,11 +14,13 @@ import {
   varchar,
 } from 'drizzle-orm/pg-core'
 import { objectId, objectIdColumn, timestamps } from './columns.js'
-import { employees } from './employees.js'
+import { type EmployeeRef, employees } from './employees.js'
 
 export const enquiryStatuses = ['unclaimed', 'claimed', 'contacted', 'converted', 'lost'] as const
 /** Statuses of a lead someone is still working: these absorb a resubmitted form. */
 export const openStatuses = ['unclaimed', 'claimed', 'contacted'] as const
+/** Open and held by an employee: what counts as their open leads (and what a deactivation releases). */
+export const heldStatuses = ['claimed', 'contacted'] as const
 export const enquirySources = [
   'website',
   'referral',
@@ -130,8 +132,8 @@ export interface ActivityDetails {
   courseInterest?: string
   priority?: string
   noteId?: string
-  employee?: { _id: string; name: string; email: string }
-  previousOwner?: { _id: string; name: string; email: string } | null
+  employee?: EmployeeRef
+  previousOwner?: EmployeeRef | null
   reason?: string
 }
 

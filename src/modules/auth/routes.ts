@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.js'
-import { currentEmployee } from '../../plugins/auth.js'
+import { currentEmployee, forEmployees } from '../../plugins/auth.js'
 import { byIp } from '../../plugins/security.js'
 import { responses } from '../../schemas.js'
 import { createLockout } from './lockout.js'
@@ -85,63 +85,65 @@ const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { 
     },
   )
 
-  app.get(
-    '/me',
-    {
-      preValidation: app.authenticate,
-      schema: {
-        tags: ['auth'],
-        summary: 'The employee the token belongs to',
-        security: [{ bearerAuth: [] }],
-        response: responses({ 200: MeResponse }, [401]),
-      },
-    },
-    async (request) => {
-      const { id, name, email, role, isActive, lastLogin, createdAt } = currentEmployee(request)
-      return {
-        success: true as const,
-        data: {
-          employee: {
-            id,
-            name,
-            email,
-            role,
-            isActive,
-            lastLogin: lastLogin?.toISOString() ?? null,
-            createdAt: createdAt.toISOString(),
+  await app.register(
+    forEmployees(async (app) => {
+      app.get(
+        '/me',
+        {
+          schema: {
+            tags: ['auth'],
+            summary: 'The employee the token belongs to',
+            security: [{ bearerAuth: [] }],
+            response: responses({ 200: MeResponse }, [401]),
           },
         },
-      }
-    },
-  )
-
-  app.put(
-    '/password',
-    {
-      preValidation: app.authenticate,
-      schema: {
-        tags: ['auth'],
-        summary: 'Change your password; every token issued before stops working',
-        security: [{ bearerAuth: [] }],
-        body: ChangePasswordBody,
-        response: responses({ 200: ChangePasswordResponse }, [400, 401, 429]),
-      },
-    },
-    async (request) => {
-      const employee = await changePassword(
-        app.db,
-        passwordChangeLockout,
-        currentEmployee(request).id,
-        request.body,
-        request.ip,
+        async (request) => {
+          const { id, name, email, role, isActive, lastLogin, createdAt } = currentEmployee(request)
+          return {
+            success: true as const,
+            data: {
+              employee: {
+                id,
+                name,
+                email,
+                role,
+                isActive,
+                lastLogin: lastLogin?.toISOString() ?? null,
+                createdAt: createdAt.toISOString(),
+              },
+            },
+          }
+        },
       )
-      app.forgetCaller(employee.id)
-      return {
-        success: true as const,
-        message: 'Password changed: other sessions have been logged out',
-        data: { token: app.issueToken(employee) },
-      }
-    },
+
+      app.put(
+        '/password',
+        {
+          schema: {
+            tags: ['auth'],
+            summary: 'Change your password; every token issued before stops working',
+            security: [{ bearerAuth: [] }],
+            body: ChangePasswordBody,
+            response: responses({ 200: ChangePasswordResponse }, [400, 401, 429]),
+          },
+        },
+        async (request) => {
+          const employee = await changePassword(
+            app.db,
+            passwordChangeLockout,
+            currentEmployee(request).id,
+            request.body,
+            request.ip,
+          )
+          app.forgetCaller(employee.id)
+          return {
+            success: true as const,
+            message: 'Password changed: other sessions have been logged out',
+            data: { token: app.issueToken(employee) },
+          }
+        },
+      )
+    }),
   )
 }
 

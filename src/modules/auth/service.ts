@@ -1,12 +1,7 @@
 import type { Static } from 'typebox'
 import type { Db } from '../../db/client.js'
-import {
-  ConflictError,
-  ForbiddenError,
-  TooManyRequestsError,
-  UnauthorizedError,
-  ValidationError,
-} from '../../errors.js'
+import { AppError } from '../../errors.js'
+import { hashPassword, isLegacyHash, verifyAgainstDummy, verifyPassword } from '../../passwords.js'
 import {
   type Employee,
   findEmployeeWithHashByEmail,
@@ -14,9 +9,8 @@ import {
   insertEmployee,
   recordLogin,
   replacePassword,
-} from '../employees/repository.js'
+} from '../employees/service.js'
 import type { Lockout } from './lockout.js'
-import { hashPassword, isLegacyHash, verifyAgainstDummy, verifyPassword } from './passwords.js'
 import type { ChangePasswordBody, LoginBody, RegisterBody } from './schemas.js'
 
 export interface RegistrationPolicy {
@@ -36,9 +30,9 @@ export async function registerEmployee(
   const role = input.role ?? 'counselor'
   const callerIsAdmin = caller?.role === 'admin'
   if (!callerIsAdmin) {
-    if (role === 'admin') throw new ForbiddenError('Only an admin may register an admin')
+    if (role === 'admin') throw new AppError('ADMIN_ONLY', 'Only an admin may register an admin')
     if (!policy.allowPublicRegistration) {
-      throw new ForbiddenError('Registration is closed: ask an admin to register you')
+      throw new AppError('REGISTRATION_CLOSED')
     }
   }
   const employee = await insertEmployee(db, {
@@ -47,11 +41,9 @@ export async function registerEmployee(
     passwordHash: await hashPassword(input.password),
     role,
   })
-  if (!employee) throw new ConflictError('An employee with this email already exists')
+  if (!employee) throw new AppError('EMAIL_TAKEN')
   return employee
 }
-
-const INVALID_CREDENTIALS = 'Invalid email or password'
 
 /** Counted per account and client address: see Lockout. */
 export async function logIn(
@@ -63,26 +55,27 @@ export async function logIn(
   const account = input.email.toLowerCase()
   const { allowed, retryAfterSeconds } = await lockout.attempt(account, clientAddress)
   if (!allowed) {
-    throw new TooManyRequestsError(
+    throw new AppError(
+      'ACCOUNT_LOCKED',
       'Too many failed logins for this account from your address, please try again later',
-      retryAfterSeconds,
+      { headers: { 'retry-after': String(retryAfterSeconds) } },
     )
   }
   const found = await findEmployeeWithHashByEmail(db, input.email)
   if (!found) {
     await verifyAgainstDummy(input.password)
-    throw new UnauthorizedError(INVALID_CREDENTIALS)
+    throw new AppError('INVALID_CREDENTIALS')
   }
   if (!(await verifyPassword(found.passwordHash, input.password))) {
-    throw new UnauthorizedError(INVALID_CREDENTIALS)
+    throw new AppError('INVALID_CREDENTIALS')
   }
   await lockout.succeeded(account, clientAddress)
-  if (!found.isActive) throw new ForbiddenError('This account has been deactivated')
+  if (!found.isActive) throw new AppError('ACCOUNT_DEACTIVATED')
   const upgradedHash = isLegacyHash(found.passwordHash)
     ? await hashPassword(input.password)
     : undefined
   const employee = await recordLogin(db, found.id, upgradedHash)
-  if (!employee) throw new UnauthorizedError(INVALID_CREDENTIALS) // deleted meanwhile
+  if (!employee) throw new AppError('INVALID_CREDENTIALS') // deleted meanwhile
   return employee
 }
 
@@ -100,24 +93,27 @@ export async function changePassword(
 ): Promise<Employee> {
   const { allowed, retryAfterSeconds } = await lockout.attempt(employeeId, clientAddress)
   if (!allowed) {
-    throw new TooManyRequestsError(
+    throw new AppError(
+      'ACCOUNT_LOCKED',
       'Too many wrong current passwords, please try again later',
-      retryAfterSeconds,
+      {
+        headers: { 'retry-after': String(retryAfterSeconds) },
+      },
     )
   }
   const found = await findEmployeeWithHashById(db, employeeId)
   if (!found || !(await verifyPassword(found.passwordHash, input.currentPassword))) {
-    throw new ValidationError('Current password is incorrect', [
-      { field: 'currentPassword', message: 'is incorrect' },
-    ])
+    throw new AppError('CURRENT_PASSWORD_INCORRECT', undefined, {
+      errors: [{ field: 'currentPassword', message: 'is incorrect' }],
+    })
   }
   await lockout.succeeded(employeeId, clientAddress)
   if (input.currentPassword === input.newPassword) {
-    throw new ValidationError('The new password must differ from the current one', [
-      { field: 'newPassword', message: 'must differ from the current password' },
-    ])
+    throw new AppError('PASSWORD_UNCHANGED', undefined, {
+      errors: [{ field: 'newPassword', message: 'must differ from the current password' }],
+    })
   }
   const employee = await replacePassword(db, employeeId, await hashPassword(input.newPassword))
-  if (!employee) throw new UnauthorizedError()
+  if (!employee) throw new AppError('UNAUTHENTICATED')
   return employee
 }

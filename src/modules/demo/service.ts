@@ -1,8 +1,8 @@
 import type { Db } from '../../db/client.js'
+import type { Employee } from '../../db/schema/index.js'
 import { type EnquiryStatus, enquiryStatuses } from '../../db/schema/index.js'
-import { ConflictError } from '../../errors.js'
+import { StartupError } from '../../startup-failure.js'
 import { registerEmployee } from '../auth/service.js'
-import type { Employee } from '../employees/repository.js'
 import { createOrPromoteAdmin } from '../employees/service.js'
 import { DEMO_ADMIN, DEMO_COUNSELORS, DEMO_PASSWORD } from './content.js'
 import { type DemoTeam, type Person, planDemoPipeline } from './plan.js'
@@ -27,7 +27,7 @@ export interface DemoOutcome {
 }
 
 /** The database already holds enquiries and the caller did not say to add to them. */
-export class DemoDataRefusedError extends ConflictError {}
+export class DemoDataRefusedError extends StartupError {}
 
 const personOf = (employee: Pick<Employee, 'id' | 'name' | 'email'>): Person => ({
   _id: employee.id,
@@ -108,7 +108,7 @@ async function ensureDemoTeam(db: Db): Promise<{ team: DemoTeam; logins: DemoLog
     if (existing?.isActive !== false) counselors.push({ person, share, conversionRate })
   }
   if (counselors.length === 0) {
-    throw new ConflictError('Every demo counselor is deactivated: reactivate one to add demo data')
+    throw new StartupError('Every demo counselor is deactivated: reactivate one to add demo data')
   }
   return { team: { admin: personOf(admin), counselors }, logins }
 }

@@ -2,11 +2,12 @@ import { and, asc, eq, ilike, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { preparedStatements } from '../../db/prepared.js'
 import {
+  type Employee,
+  type EmployeeRef,
   type EmployeeRole,
   type EmployeeRow,
-  type EnquiryStatus,
   employees,
-  enquiries,
+  heldStatuses,
 } from '../../db/schema/index.js'
 
 /** The columns that may leave the server: never the password hash. */
@@ -20,7 +21,8 @@ const publicColumns = {
   lastLogin: employees.lastLogin,
   createdAt: employees.createdAt,
 }
-export type Employee = Omit<EmployeeRow, 'passwordHash' | 'updatedAt'>
+
+export type { Employee, EmployeeRef }
 
 export interface NewEmployee {
   name: string
@@ -134,10 +136,12 @@ export async function listEmployees(
   const where = employeeWhere(filter)
   // Counted for the page's rows only (through the owner index), not grouped over every enquiry.
   // Drizzle leaves columns unqualified inside sql``, so both tables are named explicitly.
-  const openLeads = sql<number>`(SELECT count(*) FROM enquiries AS owned
-    WHERE owned.claimed_by = "employees"."id" AND owned.status IN ('claimed', 'contacted'))`.mapWith(
-    Number,
+  const open = sql.join(
+    heldStatuses.map((status) => sql`${status}`),
+    sql`, `,
   )
+  const openLeads = sql<number>`(SELECT count(*) FROM enquiries AS owned
+    WHERE owned.claimed_by = "employees"."id" AND owned.status IN (${open}))`.mapWith(Number)
   const [rows, [counted]] = await Promise.all([
     db
       .select({
@@ -158,19 +162,6 @@ export async function listEmployees(
     db.select({ total: sql<number>`count(*)::int` }).from(employees).where(where),
   ])
   return { rows, total: counted?.total ?? 0 }
-}
-
-/** How many enquiries the employee holds in each status. */
-export async function countEnquiriesByStatusOf(
-  db: Db,
-  employeeId: string,
-): Promise<Partial<Record<EnquiryStatus, number>>> {
-  const rows = await db
-    .select({ status: enquiries.status, count: sql<number>`count(*)::int` })
-    .from(enquiries)
-    .where(eq(enquiries.claimedBy, employeeId))
-    .groupBy(enquiries.status)
-  return Object.fromEntries(rows.map((row) => [row.status, row.count]))
 }
 
 // Serializes every change to who is an active admin, so "never remove the last one" holds even
@@ -204,5 +195,29 @@ export async function updateEmployee(
     })
     .where(eq(employees.id, id))
     .returning(publicColumns)
+  return row
+}
+
+/**
+ * The employee if active, with a share lock held until the transaction ends: they cannot be
+ * deactivated meanwhile, while others may still read and share-lock them.
+ */
+export async function shareLockActiveEmployee(
+  db: Db,
+  employeeId: string,
+): Promise<EmployeeRef | undefined> {
+  const [row] = await db
+    .select({ _id: employees.id, name: employees.name, email: employees.email })
+    .from(employees)
+    .where(and(eq(employees.id, employeeId), eq(employees.isActive, true)))
+    .for('share')
+  return row
+}
+
+export async function findEmployeeRef(db: Db, id: string): Promise<EmployeeRef | undefined> {
+  const [row] = await db
+    .select({ _id: employees.id, name: employees.name, email: employees.email })
+    .from(employees)
+    .where(eq(employees.id, id))
   return row
 }

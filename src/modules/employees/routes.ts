@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { currentEmployee } from '../../plugins/auth.js'
 import { IdParams, responses } from '../../schemas.js'
-import type { Employee } from './repository.js'
-import { listEmployees } from './repository.js'
+import { countLeadsByStatusOf, releaseLeadsOfDeactivated } from '../enquiries/service.js'
+import { type Employee, listEmployees } from './repository.js'
 import {
   EmployeeDetailResponse,
   EmployeeListQuery,
@@ -10,10 +10,11 @@ import {
   UpdateEmployeeBody,
   UpdateEmployeeResponse,
 } from './schemas.js'
-import { getEmployeeWithCounts, updateEmployeeAsAdmin } from './service.js'
+import { getEmployee, updateEmployeeAsAdmin } from './service.js'
 
 const toEmployeeView = (employee: Omit<Employee, 'tokenVersion'>) => ({
   _id: employee.id,
+  id: employee.id,
   name: employee.name,
   email: employee.email,
   role: employee.role,
@@ -71,7 +72,8 @@ const employeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { employee, enquiryCounts } = await getEmployeeWithCounts(app.db, request.params.id)
+      const employee = await getEmployee(app.db, request.params.id)
+      const enquiryCounts = await countLeadsByStatusOf(app.db, employee.id)
       return { success: true as const, data: { ...toEmployeeView(employee), enquiryCounts } }
     },
   )
@@ -91,11 +93,13 @@ const employeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      const actor = currentEmployee(request)
       const employee = await updateEmployeeAsAdmin(
         app.db,
         request.params.id,
         request.body,
-        currentEmployee(request),
+        actor,
+        (tx, deactivated) => releaseLeadsOfDeactivated(tx, deactivated, actor),
       )
       app.forgetCaller(employee.id)
       return { success: true as const, message: 'Employee updated', data: toEmployeeView(employee) }

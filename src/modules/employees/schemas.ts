@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { DateTime, Limit, ObjectIdString, Page } from '../../schemas.js'
+import { DateTime, Identity, Limit, Page } from '../../schemas.js'
 import { Role } from '../auth/schemas.js'
 
 export const EmployeeListQuery = Type.Object(
@@ -14,7 +14,7 @@ export const EmployeeListQuery = Type.Object(
 )
 
 const EmployeeFields = {
-  _id: ObjectIdString,
+  ...Identity,
   name: Type.String(),
   email: Type.String(),
   role: Role,

@@ -1,17 +1,21 @@
 import type { Db } from '../../db/client.js'
 import type { EmployeeRole } from '../../db/schema/index.js'
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.js'
-import { hashPassword } from '../auth/passwords.js'
-import { releaseOpenLeadsOf } from '../enquiries/repository.js'
+import { AppError } from '../../errors.js'
+import { hashPassword } from '../../passwords.js'
+import { StartupError } from '../../startup-failure.js'
 import {
   countActiveAdmins,
-  countEnquiriesByStatusOf,
   type Employee,
+  type EmployeeRef,
   findEmployeeById,
+  findEmployeeRef,
   findEmployeeWithHashByEmail,
+  findEmployeeWithHashById,
   insertEmployee,
   lockAdminChanges,
+  recordLogin,
   replacePassword,
+  shareLockActiveEmployee,
   updateEmployee,
 } from './repository.js'
 
@@ -55,45 +59,54 @@ export async function updateEmployeeAsAdmin(
   id: string,
   changes: EmployeeChanges,
   actor: Pick<Employee, 'id'>,
+  /** Runs in the deactivating transaction: the enquiries module gives their open leads back. */
+  onDeactivated: (tx: Db, employee: EmployeeRef) => Promise<unknown>,
 ): Promise<Employee> {
   if (changes.name === undefined && changes.role === undefined && changes.isActive === undefined) {
-    throw new ValidationError('Nothing to change: send name, role or isActive')
+    throw new AppError('NOTHING_TO_CHANGE')
   }
   return db.transaction(async (tx) => {
     const target = await findEmployeeById(tx, id)
-    if (!target) throw new NotFoundError('Employee not found')
+    if (!target) throw new AppError('EMPLOYEE_NOT_FOUND')
     const demoting = changes.role === 'counselor' && target.role === 'admin'
     const deactivating = changes.isActive === false && target.isActive
     if (id === actor.id && (demoting || deactivating)) {
-      throw new ConflictError('You cannot deactivate or demote yourself')
+      throw new AppError('CANNOT_CHANGE_SELF')
     }
     if (target.role === 'admin' && target.isActive && (demoting || deactivating)) {
       await lockAdminChanges(tx)
       if ((await countActiveAdmins(tx)) <= 1) {
-        throw new ConflictError('The last active admin cannot be deactivated or demoted')
+        throw new AppError('LAST_ADMIN')
       }
     }
     const updated = await updateEmployee(tx, id, { ...changes, revokeTokens: deactivating })
-    if (!updated) throw new NotFoundError('Employee not found')
+    if (!updated) throw new AppError('EMPLOYEE_NOT_FOUND')
     if (deactivating) {
-      const previousOwner = { _id: target.id, name: target.name, email: target.email }
-      await releaseOpenLeadsOf(tx, id, actor.id, previousOwner)
+      await onDeactivated(tx, { _id: target.id, name: target.name, email: target.email })
     }
     return updated
   })
 }
 
-export async function getEmployeeWithCounts(db: Db, id: string) {
+export async function getEmployee(db: Db, id: string): Promise<Employee> {
   const employee = await findEmployeeById(db, id)
-  if (!employee) throw new NotFoundError('Employee not found')
-  const counts = await countEnquiriesByStatusOf(db, id)
-  const enquiryCounts = {
-    claimed: counts.claimed ?? 0,
-    contacted: counts.contacted ?? 0,
-    converted: counts.converted ?? 0,
-    lost: counts.lost ?? 0,
-  }
-  return { employee, enquiryCounts }
+  if (!employee) throw new AppError('EMPLOYEE_NOT_FOUND')
+  return employee
+}
+
+/** The employee a token names, as the database holds them now (for the auth plugin). */
+export const findCaller = (db: Db, id: string) => findEmployeeById(db, id)
+
+export type { Employee }
+// What other modules use of the team's records, through this module's service.
+export {
+  findEmployeeRef,
+  findEmployeeWithHashByEmail,
+  findEmployeeWithHashById,
+  insertEmployee,
+  recordLogin,
+  replacePassword,
+  shareLockActiveEmployee,
 }
 
 /**
@@ -109,10 +122,10 @@ export async function createOrPromoteAdmin(
   if (existing) {
     const promoted = await updateEmployee(db, existing.id, { role: 'admin', isActive: true })
     if (input.password) await replacePassword(db, existing.id, await hashPassword(input.password))
-    if (!promoted) throw new NotFoundError('Employee not found')
+    if (!promoted) throw new AppError('EMPLOYEE_NOT_FOUND')
     return { employee: promoted, created: false }
   }
-  if (!input.password) throw new ValidationError('A password is needed to create a new admin')
+  if (!input.password) throw new StartupError('A password is needed to create a new admin')
   const created = await insertEmployee(db, {
     name: input.name.trim(),
     email,

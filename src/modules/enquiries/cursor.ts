@@ -1,5 +1,5 @@
 import { type EnquiryPriority, enquiryPriorities } from '../../db/schema/index.js'
-import { ValidationError } from '../../errors.js'
+import { validationFailed } from '../../errors.js'
 import type { EnquiryOrder, PageKey } from './listing.js'
 import type { EnquiryRecord } from './repository.js'
 
@@ -30,7 +30,7 @@ export function cursorAfter(
 }
 
 const invalidCursor = (message: string) =>
-  new ValidationError('Invalid cursor', [{ field: 'cursor', message }])
+  validationFailed('Invalid cursor', [{ field: 'cursor', message }])
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 

@@ -7,22 +7,18 @@ import {
   type ActivityDetails,
   type ActivityType,
   activity,
+  type EmployeeRef,
   type EnquiryPriority,
   type EnquirySource,
   type EnquiryStatus,
   employees,
   enquiries,
+  heldStatuses,
   notes,
   openStatuses,
 } from '../../db/schema/index.js'
 
 /** Plain data about enquiries; every function takes a handle that may be a transaction. */
-
-export interface EmployeeRef {
-  _id: string
-  name: string
-  email: string
-}
 
 export interface EnquiryRecord {
   _id: string
@@ -149,7 +145,7 @@ export async function insertEnquiryUnlessOpenDuplicate(
 export async function absorbResubmission(
   db: Db,
   submitted: { email: string; phone: string; priority: EnquiryPriority },
-): Promise<{ id: string } | undefined> {
+): Promise<{ id: string; updatedAt: Date } | undefined> {
   const digits = sql`regexp_replace(${submitted.phone}, '[^0-9]', '', 'g')`
   const [row] = await db
     .update(enquiries)
@@ -173,7 +169,7 @@ export async function absorbResubmission(
           .limit(1),
       ),
     )
-    .returning({ id: enquiries.id })
+    .returning({ id: enquiries.id, updatedAt: enquiries.updatedAt })
   return row
 }
 
@@ -241,19 +237,6 @@ export async function claimIfUnclaimed(db: Db, id: string, employeeId: string): 
   return rows.length === 1
 }
 
-/** The employee if active, share-locked until the transaction ends (see claimIfUnclaimed). */
-export async function findActiveEmployeeForUpdate(
-  db: Db,
-  employeeId: string,
-): Promise<EmployeeRef | undefined> {
-  const [row] = await db
-    .select({ _id: employees.id, name: employees.name, email: employees.email })
-    .from(employees)
-    .where(and(eq(employees.id, employeeId), eq(employees.isActive, true)))
-    .for('share')
-  return row
-}
-
 export interface EnquiryState {
   status: EnquiryStatus
   claimedBy: string | null
@@ -292,14 +275,6 @@ export async function insertNote(
   await db.update(enquiries).set({ updatedAt: sql`now()` }).where(eq(enquiries.id, note.enquiryId))
   if (!row) throw new Error('note insert returned no row')
   return row.id
-}
-
-export async function findEmployeeRef(db: Db, id: string): Promise<EmployeeRef | undefined> {
-  const [row] = await db
-    .select({ _id: employees.id, name: employees.name, email: employees.email })
-    .from(employees)
-    .where(eq(employees.id, id))
-  return row
 }
 
 export async function findEnquiry(db: Db, id: string): Promise<EnquiryRecord | undefined> {
@@ -352,9 +327,7 @@ export async function releaseOpenLeadsOf(
   const released = await db
     .update(enquiries)
     .set({ status: 'unclaimed', claimedBy: null, claimedAt: null, updatedAt: sql`now()` })
-    .where(
-      and(eq(enquiries.claimedBy, employeeId), inArray(enquiries.status, ['claimed', 'contacted'])),
-    )
+    .where(and(eq(enquiries.claimedBy, employeeId), inArray(enquiries.status, [...heldStatuses])))
     .returning({ id: enquiries.id })
   if (released.length > 0) {
     await db.insert(activity).values(
@@ -380,4 +353,17 @@ export async function assignTo(db: Db, id: string, employeeId: string): Promise<
       updatedAt: sql`now()`,
     })
     .where(eq(enquiries.id, id))
+}
+
+/** How many enquiries the employee holds in each status. */
+export async function countEnquiriesByStatusOf(
+  db: Db,
+  employeeId: string,
+): Promise<Partial<Record<EnquiryStatus, number>>> {
+  const rows = await db
+    .select({ status: enquiries.status, count: sql<number>`count(*)::int` })
+    .from(enquiries)
+    .where(eq(enquiries.claimedBy, employeeId))
+    .groupBy(enquiries.status)
+  return Object.fromEntries(rows.map((row) => [row.status, row.count]))
 }

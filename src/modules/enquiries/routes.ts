@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Config } from '../../config.js'
-import { currentEmployee } from '../../plugins/auth.js'
+import { currentEmployee, forAdmins, forEmployees } from '../../plugins/auth.js'
 import { byIp } from '../../plugins/security.js'
 import { IdParams, responses } from '../../schemas.js'
 import { enquiriesCsv } from './export.js'
@@ -67,237 +67,241 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
     },
   )
 
-  app.get(
-    '/unclaimed',
-    {
-      preValidation: app.authenticate,
-      schema: {
-        tags,
-        summary: 'The shared pool: unclaimed enquiries',
-        security: bearer,
-        querystring: PoolQuery,
-        response: responses({ 200: ListResponse }, [400, 401]),
-      },
-    },
-    async (request) => {
-      const { page, limit, cursor, sort, ...filter } = request.query
-      const result = await listEnquiryPage(app.db, { ...filter, status: 'unclaimed' }, sort, {
-        page,
-        limit,
-        cursor,
-      })
-      return toListResponse(result, limit)
-    },
-  )
-
-  app.get(
-    '/my-enquiries',
-    {
-      preValidation: app.authenticate,
-      schema: {
-        tags,
-        summary: "The caller's claimed enquiries, most recently claimed first",
-        security: bearer,
-        querystring: MyEnquiriesQuery,
-        response: responses({ 200: ListResponse }, [400, 401]),
-      },
-    },
-    async (request) => {
-      const { page, limit, status } = request.query
-      const filter = { claimedBy: currentEmployee(request).id, ...(status ? { status } : {}) }
-      const result = await listEnquiryPage(app.db, filter, 'recentlyClaimed', { page, limit })
-      return toListResponse(result, limit)
-    },
-  )
-
-  app.get(
-    '/',
-    {
-      preValidation: app.requireAdmin,
-      schema: {
-        tags: adminTags,
-        summary: 'Every enquiry, filtered (admin)',
-        security: bearer,
-        querystring: AdminListQuery,
-        response: responses({ 200: ListResponse }, [400, 401, 403]),
-      },
-    },
-    async (request) => {
-      const { page, limit, cursor, sort, ...filter } = request.query
-      const result = await listEnquiryPage(app.db, toEnquiryFilter(filter), sort, {
-        page,
-        limit,
-        cursor,
-      })
-      return toListResponse(result, limit)
-    },
-  )
-
-  app.get(
-    '/export',
-    {
-      preValidation: app.requireAdmin,
-      schema: {
-        tags: adminTags,
-        summary: 'Every matching enquiry as CSV (admin)',
-        description:
-          'RFC 4180, UTF-8, with a header row; same filters as the admin list. Cells starting with =, +, -, @, tab or carriage return get a leading single quote.',
-        security: bearer,
-        querystring: ExportQuery,
-        produces: ['text/csv'],
-        response: responses({ 200: Type.String({ description: 'text/csv' }) }, [400, 401, 403]),
-      },
-    },
-    async (request, reply) => {
-      const { format: _csv, ...filter } = request.query
-      const day = new Date().toISOString().slice(0, 10)
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="enquiries-${day}.csv"`)
-        .send(enquiriesCsv(app.db, toEnquiryFilter(filter)))
-    },
-  )
-
-  app.post(
-    '/:id/assign',
-    {
-      preValidation: app.requireAdmin,
-      schema: {
-        tags: adminTags,
-        summary: 'Give an enquiry to an employee, from the pool or from another owner (admin)',
-        security: bearer,
-        params: IdParams,
-        body: AssignBody,
-        response: responses({ 200: EnquiryResponse }, [400, 401, 403, 404, 409]),
-      },
-    },
-    async (request) => {
-      const { id } = request.params
-      const enquiry = await assignEnquiry(
-        app.db,
-        id,
-        request.body.employeeId,
-        currentEmployee(request),
+  // Any logged-in employee.
+  await app.register(
+    forEmployees(async (app) => {
+      app.get(
+        '/unclaimed',
+        {
+          schema: {
+            tags,
+            summary: 'The shared pool: unclaimed enquiries',
+            security: bearer,
+            querystring: PoolQuery,
+            response: responses({ 200: ListResponse }, [400, 401]),
+          },
+        },
+        async (request) => {
+          const { page, limit, cursor, sort, ...filter } = request.query
+          const result = await listEnquiryPage(app.db, { ...filter, status: 'unclaimed' }, sort, {
+            page,
+            limit,
+            cursor,
+          })
+          return toListResponse(result, limit)
+        },
       )
-      return { success: true as const, message: 'Enquiry assigned', data: toEnquiryView(enquiry) }
-    },
-  )
 
-  app.get(
-    '/:id',
-    {
-      preValidation: app.authenticate,
-      schema: {
-        tags,
-        summary: 'One enquiry with its notes and activity history',
-        security: bearer,
-        params: IdParams,
-        response: responses({ 200: EnquiryDetailResponse }, [400, 401, 403, 404]),
-      },
-    },
-    async (request) => {
-      const detail = await getEnquiryDetail(app.db, request.params.id, currentEmployee(request))
-      return { success: true as const, data: toEnquiryDetailView(detail) }
-    },
-  )
-
-  app.post(
-    '/:id/claim',
-    {
-      preValidation: app.authenticate,
-      schema: {
-        tags,
-        summary: 'Claim an unclaimed enquiry (exactly one of simultaneous claims wins)',
-        security: bearer,
-        params: IdParams,
-        response: responses({ 200: EnquiryResponse }, [400, 401, 404, 409]),
-      },
-    },
-    async (request) => {
-      const enquiry = await claimEnquiry(app.db, request.params.id, currentEmployee(request))
-      app.metrics.enquiriesClaimed.inc()
-      return {
-        success: true as const,
-        message: 'Enquiry claimed successfully',
-        data: toEnquiryView(enquiry),
-      }
-    },
-  )
-
-  app.put(
-    '/:id/status',
-    {
-      preValidation: app.authenticate,
-      schema: {
-        tags,
-        summary: 'Move an enquiry to contacted, converted or lost',
-        security: bearer,
-        params: IdParams,
-        body: UpdateStatusBody,
-        response: responses({ 200: EnquiryResponse }, [400, 401, 403, 404, 409]),
-      },
-    },
-    async (request) => {
-      const enquiry = await changeStatus(
-        app.db,
-        request.params.id,
-        request.body.status,
-        currentEmployee(request),
+      app.get(
+        '/my-enquiries',
+        {
+          schema: {
+            tags,
+            summary: "The caller's claimed enquiries, most recently claimed first",
+            security: bearer,
+            querystring: MyEnquiriesQuery,
+            response: responses({ 200: ListResponse }, [400, 401]),
+          },
+        },
+        async (request) => {
+          const { page, limit, status } = request.query
+          const filter = { claimedBy: currentEmployee(request).id, ...(status ? { status } : {}) }
+          const result = await listEnquiryPage(app.db, filter, 'recentlyClaimed', { page, limit })
+          return toListResponse(result, limit)
+        },
       )
-      return {
-        success: true as const,
-        message: 'Enquiry status updated',
-        data: toEnquiryView(enquiry),
-      }
-    },
-  )
 
-  app.post(
-    '/:id/notes',
-    {
-      preValidation: app.authenticate,
-      schema: {
-        tags,
-        summary: 'Add a note to an enquiry',
-        security: bearer,
-        params: IdParams,
-        body: AddNoteBody,
-        response: responses({ 201: EnquiryDetailResponse }, [400, 401, 403, 404]),
-      },
-    },
-    async (request, reply) => {
-      const detail = await addNote(
-        app.db,
-        request.params.id,
-        request.body.text,
-        currentEmployee(request),
+      app.get(
+        '/:id',
+        {
+          schema: {
+            tags,
+            summary: 'One enquiry with its notes and activity history',
+            security: bearer,
+            params: IdParams,
+            response: responses({ 200: EnquiryDetailResponse }, [400, 401, 403, 404]),
+          },
+        },
+        async (request) => {
+          const detail = await getEnquiryDetail(app.db, request.params.id, currentEmployee(request))
+          return { success: true as const, data: toEnquiryDetailView(detail) }
+        },
       )
-      return reply
-        .status(201)
-        .send({ success: true, message: 'Note added', data: toEnquiryDetailView(detail) })
-    },
+
+      app.post(
+        '/:id/claim',
+        {
+          schema: {
+            tags,
+            summary: 'Claim an unclaimed enquiry (exactly one of simultaneous claims wins)',
+            security: bearer,
+            params: IdParams,
+            response: responses({ 200: EnquiryResponse }, [400, 401, 404, 409]),
+          },
+        },
+        async (request) => {
+          const enquiry = await claimEnquiry(app.db, request.params.id, currentEmployee(request))
+          app.metrics.enquiriesClaimed.inc()
+          return {
+            success: true as const,
+            message: 'Enquiry claimed successfully',
+            data: toEnquiryView(enquiry),
+          }
+        },
+      )
+
+      app.put(
+        '/:id/status',
+        {
+          schema: {
+            tags,
+            summary: 'Move an enquiry to contacted, converted or lost',
+            security: bearer,
+            params: IdParams,
+            body: UpdateStatusBody,
+            response: responses({ 200: EnquiryResponse }, [400, 401, 403, 404, 409]),
+          },
+        },
+        async (request) => {
+          const enquiry = await changeStatus(
+            app.db,
+            request.params.id,
+            request.body.status,
+            currentEmployee(request),
+          )
+          return {
+            success: true as const,
+            message: 'Enquiry status updated',
+            data: toEnquiryView(enquiry),
+          }
+        },
+      )
+
+      app.post(
+        '/:id/notes',
+        {
+          schema: {
+            tags,
+            summary: 'Add a note to an enquiry',
+            security: bearer,
+            params: IdParams,
+            body: AddNoteBody,
+            response: responses({ 201: EnquiryDetailResponse }, [400, 401, 403, 404]),
+          },
+        },
+        async (request, reply) => {
+          const detail = await addNote(
+            app.db,
+            request.params.id,
+            request.body.text,
+            currentEmployee(request),
+          )
+          return reply
+            .status(201)
+            .send({ success: true, message: 'Note added', data: toEnquiryDetailView(detail) })
+        },
+      )
+
+      app.post(
+        '/:id/release',
+        {
+          schema: {
+            tags,
+            summary: 'Give a claimed enquiry back to the pool',
+            security: bearer,
+            params: IdParams,
+            response: responses({ 200: EnquiryResponse }, [400, 401, 403, 404, 409]),
+          },
+        },
+        async (request) => {
+          const enquiry = await releaseEnquiry(app.db, request.params.id, currentEmployee(request))
+          return {
+            success: true as const,
+            message: 'Enquiry released to the pool',
+            data: toEnquiryView(enquiry),
+          }
+        },
+      )
+    }),
   )
 
-  app.post(
-    '/:id/release',
-    {
-      preValidation: app.authenticate,
-      schema: {
-        tags,
-        summary: 'Give a claimed enquiry back to the pool',
-        security: bearer,
-        params: IdParams,
-        response: responses({ 200: EnquiryResponse }, [400, 401, 403, 404, 409]),
-      },
-    },
-    async (request) => {
-      const enquiry = await releaseEnquiry(app.db, request.params.id, currentEmployee(request))
-      return {
-        success: true as const,
-        message: 'Enquiry released to the pool',
-        data: toEnquiryView(enquiry),
-      }
-    },
+  // Admins only.
+  await app.register(
+    forAdmins(async (app) => {
+      app.get(
+        '/',
+        {
+          schema: {
+            tags: adminTags,
+            summary: 'Every enquiry, filtered (admin)',
+            security: bearer,
+            querystring: AdminListQuery,
+            response: responses({ 200: ListResponse }, [400, 401, 403]),
+          },
+        },
+        async (request) => {
+          const { page, limit, cursor, sort, ...filter } = request.query
+          const result = await listEnquiryPage(app.db, toEnquiryFilter(filter), sort, {
+            page,
+            limit,
+            cursor,
+          })
+          return toListResponse(result, limit)
+        },
+      )
+
+      app.get(
+        '/export',
+        {
+          schema: {
+            tags: adminTags,
+            summary: 'Every matching enquiry as CSV (admin)',
+            description:
+              'RFC 4180, UTF-8, with a header row; same filters as the admin list. Cells starting with =, +, -, @, tab or carriage return get a leading single quote.',
+            security: bearer,
+            querystring: ExportQuery,
+            produces: ['text/csv'],
+            response: responses({ 200: Type.String({ description: 'text/csv' }) }, [400, 401, 403]),
+          },
+        },
+        async (request, reply) => {
+          const { format: _csv, ...filter } = request.query
+          const day = new Date().toISOString().slice(0, 10)
+          return reply
+            .type('text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="enquiries-${day}.csv"`)
+            .send(enquiriesCsv(app.db, toEnquiryFilter(filter)))
+        },
+      )
+
+      app.post(
+        '/:id/assign',
+        {
+          schema: {
+            tags: adminTags,
+            summary: 'Give an enquiry to an employee, from the pool or from another owner (admin)',
+            security: bearer,
+            params: IdParams,
+            body: AssignBody,
+            response: responses({ 200: EnquiryResponse }, [400, 401, 403, 404, 409]),
+          },
+        },
+        async (request) => {
+          const { id } = request.params
+          const enquiry = await assignEnquiry(
+            app.db,
+            id,
+            request.body.employeeId,
+            currentEmployee(request),
+          )
+          return {
+            success: true as const,
+            message: 'Enquiry assigned',
+            data: toEnquiryView(enquiry),
+          }
+        },
+      )
+    }),
   )
 }
 

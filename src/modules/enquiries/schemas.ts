@@ -9,6 +9,7 @@ import {
   DATE_YEAR_PATTERN,
   DateTime,
   Email,
+  Identity,
   Limit,
   ObjectIdString,
   Page,
@@ -73,13 +74,13 @@ export const SubmitEnquiryResponse = Type.Object({
 })
 
 export const EmployeeRef = Type.Object({
-  _id: ObjectIdString,
+  ...Identity,
   name: Type.String(),
   email: Type.String(),
 })
 
 export const EnquiryView = Type.Object({
-  _id: ObjectIdString,
+  ...Identity,
   name: Type.String(),
   email: Type.String(),
   phone: Type.String(),
@@ -95,7 +96,7 @@ export const EnquiryView = Type.Object({
 })
 
 export const NoteView = Type.Object({
-  _id: ObjectIdString,
+  ...Identity,
   text: Type.String(),
   addedBy: Nullable(EmployeeRef),
   addedAt: DateTime,

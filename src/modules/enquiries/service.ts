@@ -1,20 +1,19 @@
 import type { Db } from '../../db/client.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { objectId } from '../../db/schema/columns.js'
-import type { EnquiryStatus } from '../../db/schema/index.js'
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js'
-import type { Employee } from '../employees/repository.js'
+import type { Employee, EmployeeRef, EnquiryStatus } from '../../db/schema/index.js'
+import { AppError, validationFailed } from '../../errors.js'
+import { findEmployeeRef, shareLockActiveEmployee } from '../employees/service.js'
 import { cursorAfter, readCursor, supportsCursor } from './cursor.js'
 import { type EnquiryFilter, type EnquiryOrder, listEnquiries } from './listing.js'
 import {
   absorbResubmission,
   assignTo,
   claimIfUnclaimed,
+  countEnquiriesByStatusOf,
   type EnquiryRecord,
   type EnquiryState,
-  findActiveEmployeeForUpdate,
   findActivity,
-  findEmployeeRef,
   findEnquiry,
   findEnquiryState,
   findNotes,
@@ -22,17 +21,19 @@ import {
   insertNote,
   type NewEnquiry,
   recordActivity,
+  releaseOpenLeadsOf,
   returnToPool,
   setStatus,
 } from './repository.js'
 
 export type Actor = Pick<Employee, 'id' | 'role'>
 
+/** The filters of the enquiry lists, as SQL, for other modules' aggregates (the stats). */
+export { type EnquiryFilter, whereOf } from './listing.js'
+
 const isAdmin = (actor: Actor) => actor.role === 'admin'
 const owns = (actor: Actor, state: EnquiryState) => state.claimedBy === actor.id
 const isClosed = (status: EnquiryStatus) => status === 'converted' || status === 'lost'
-
-const ENQUIRY_NOT_FOUND = 'Enquiry not found'
 
 /**
  * A public form submission. A person with an open lead (same email, or same phone digits) does not
@@ -64,11 +65,11 @@ export async function submitEnquiry(
         actorId: null,
         details: { message: input.message ?? null, courseInterest: input.courseInterest, priority },
       })
-      return { id: existing.id, submittedAt: new Date(), created: false }
+      return { id: existing.id, submittedAt: existing.updatedAt, created: false }
     })
     if (outcome) return outcome
   }
-  throw new ConflictError('The enquiry could not be saved, please submit it again')
+  throw new AppError('SUBMISSION_CONFLICT')
 }
 
 /** Admin filters as they arrive: dates as text. A bare `to` date includes that whole day. */
@@ -113,7 +114,7 @@ export async function listEnquiryPage(
   { page, limit, cursor }: Paging,
 ): Promise<EnquiryPage> {
   if (cursor !== undefined && !supportsCursor(order)) {
-    throw new ValidationError('Invalid cursor', [
+    throw validationFailed('Invalid cursor', [
       { field: 'cursor', message: 'is not supported by this list' },
     ])
   }
@@ -138,7 +139,7 @@ export async function listEnquiryPage(
 
 async function requireEnquiry(db: Db, id: string): Promise<EnquiryRecord> {
   const enquiry = await findEnquiry(db, id)
-  if (!enquiry) throw new NotFoundError(ENQUIRY_NOT_FOUND)
+  if (!enquiry) throw new AppError('ENQUIRY_NOT_FOUND')
   return enquiry
 }
 
@@ -146,9 +147,9 @@ async function requireEnquiry(db: Db, id: string): Promise<EnquiryRecord> {
 export async function claimEnquiry(db: Db, id: string, actor: Actor): Promise<EnquiryRecord> {
   if (!(await claimIfUnclaimed(db, id, actor.id))) {
     const state = await findEnquiryState(db, id)
-    if (!state) throw new NotFoundError(ENQUIRY_NOT_FOUND)
-    if (owns(actor, state)) throw new ConflictError('You have already claimed this enquiry')
-    throw new ConflictError('Enquiry has already been claimed')
+    if (!state) throw new AppError('ENQUIRY_NOT_FOUND')
+    if (owns(actor, state)) throw new AppError('ENQUIRY_ALREADY_YOURS')
+    throw new AppError('ENQUIRY_ALREADY_CLAIMED')
   }
   return requireEnquiry(db, id)
 }
@@ -158,7 +159,7 @@ export async function getEnquiryDetail(db: Db, id: string, actor: Actor) {
   const enquiry = await requireEnquiry(db, id)
   const readable =
     isAdmin(actor) || enquiry.status === 'unclaimed' || enquiry.claimedBy?._id === actor.id
-  if (!readable) throw new ForbiddenError('This enquiry belongs to another counselor')
+  if (!readable) throw new AppError('ENQUIRY_NOT_YOURS')
   const [notes, activity] = await Promise.all([findNotes(db, id), findActivity(db, id)])
   return { enquiry, notes, activity }
 }
@@ -166,13 +167,14 @@ export async function getEnquiryDetail(db: Db, id: string, actor: Actor) {
 /** Locks the enquiry for the rest of the transaction; 404 if it does not exist. */
 async function lockEnquiry(tx: Db, id: string): Promise<EnquiryState> {
   const state = await findEnquiryState(tx, id, { forUpdate: true })
-  if (!state) throw new NotFoundError(ENQUIRY_NOT_FOUND)
+  if (!state) throw new AppError('ENQUIRY_NOT_FOUND')
   return state
 }
 
 function requireOwnerOrAdmin(actor: Actor, state: EnquiryState): void {
   if (!isAdmin(actor) && !owns(actor, state)) {
-    throw new ForbiddenError(
+    throw new AppError(
+      'ENQUIRY_NOT_YOURS',
       'Only the counselor who claimed this enquiry, or an admin, may do this',
     )
   }
@@ -189,14 +191,23 @@ export async function changeStatus(
       const state = await lockEnquiry(tx, id)
       requireOwnerOrAdmin(actor, state)
       if (state.status === 'unclaimed') {
-        throw new ConflictError('Claim or assign this enquiry before changing its status')
+        throw new AppError(
+          'ENQUIRY_NOT_CLAIMED',
+          'Claim or assign this enquiry before changing its status',
+        )
       }
       if (state.status === target) return // nothing changes, nothing is recorded
       if (isClosed(state.status)) {
         if (!isAdmin(actor))
-          throw new ConflictError(`Enquiry is already ${state.status} and cannot change`)
+          throw new AppError(
+            'ENQUIRY_CLOSED',
+            `Enquiry is already ${state.status} and cannot change`,
+          )
         if (target !== 'contacted') {
-          throw new ConflictError(`A ${state.status} enquiry can only be reopened to contacted`)
+          throw new AppError(
+            'INVALID_STATUS_TRANSITION',
+            `A ${state.status} enquiry can only be reopened to contacted`,
+          )
         }
       }
       await setStatus(tx, id, target)
@@ -210,7 +221,7 @@ export async function changeStatus(
   } catch (error) {
     // Reopening collides with another open lead for the same person.
     if (isUniqueViolation(error)) {
-      throw new ConflictError('Another open enquiry exists for this email or phone number')
+      throw new AppError('DUPLICATE_OPEN_ENQUIRY')
     }
     throw error
   }
@@ -244,14 +255,14 @@ export async function assignEnquiry(
 ): Promise<EnquiryRecord> {
   await db.transaction(async (tx) => {
     // Employee first, then enquiry: the same order a deactivation takes its locks in.
-    const employee = await findActiveEmployeeForUpdate(tx, employeeId)
+    const employee = await shareLockActiveEmployee(tx, employeeId)
     const state = await lockEnquiry(tx, id)
     if (isClosed(state.status))
-      throw new ConflictError(`Enquiry is ${state.status} and cannot be assigned`)
+      throw new AppError('ENQUIRY_CLOSED', `Enquiry is ${state.status} and cannot be assigned`)
     if (!employee) {
-      throw new ValidationError('The employee to assign must exist and be active', [
-        { field: 'employeeId', message: 'must be an active employee' },
-      ])
+      throw new AppError('INVALID_ASSIGNEE', undefined, {
+        errors: [{ field: 'employeeId', message: 'must be an active employee' }],
+      })
     }
     if (state.claimedBy === employeeId) return // already theirs: nothing changes
     const previousOwner = state.claimedBy
@@ -272,9 +283,9 @@ export async function assignEnquiry(
 export async function releaseEnquiry(db: Db, id: string, actor: Actor): Promise<EnquiryRecord> {
   await db.transaction(async (tx) => {
     const state = await lockEnquiry(tx, id)
-    if (state.status === 'unclaimed') throw new ConflictError('Enquiry is not claimed')
+    if (state.status === 'unclaimed') throw new AppError('ENQUIRY_NOT_CLAIMED')
     if (isClosed(state.status))
-      throw new ConflictError(`Enquiry is ${state.status} and cannot be released`)
+      throw new AppError('ENQUIRY_CLOSED', `Enquiry is ${state.status} and cannot be released`)
     requireOwnerOrAdmin(actor, state)
     const previousOwner = state.claimedBy
       ? ((await findEmployeeRef(tx, state.claimedBy)) ?? null)
@@ -288,4 +299,24 @@ export async function releaseEnquiry(db: Db, id: string, actor: Actor): Promise<
     })
   })
   return requireEnquiry(db, id)
+}
+
+/** For the transaction that deactivates an employee: their open leads go back to the pool. */
+export async function releaseLeadsOfDeactivated(
+  tx: Db,
+  employee: EmployeeRef,
+  actor: Pick<Actor, 'id'>,
+): Promise<number> {
+  return releaseOpenLeadsOf(tx, employee._id, actor.id, employee)
+}
+
+/** How many enquiries the employee holds in each status after the pool. */
+export async function countLeadsByStatusOf(db: Db, employeeId: string) {
+  const counts = await countEnquiriesByStatusOf(db, employeeId)
+  return {
+    claimed: counts.claimed ?? 0,
+    contacted: counts.contacted ?? 0,
+    converted: counts.converted ?? 0,
+    lost: counts.lost ?? 0,
+  }
 }

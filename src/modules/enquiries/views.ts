@@ -1,13 +1,18 @@
 import type { Static } from 'typebox'
+import type { EmployeeRef } from '../../db/schema/index.js'
+import { withId } from '../../schemas.js'
 import type { ActivityRecord, EnquiryRecord, NoteRecord } from './repository.js'
 import type { ActivityView, EnquiryDetailView, EnquiryView, NoteView } from './schemas.js'
 import type { EnquiryPage } from './service.js'
 
-/** Records → the JSON the API promises (dates as ISO 8601 strings). */
+/** Records → the JSON the API promises (dates as ISO 8601 strings, `id` beside every `_id`). */
+
+const refView = (ref: EmployeeRef | null | undefined) => ref && withId(ref)
 
 export function toEnquiryView(record: EnquiryRecord): Static<typeof EnquiryView> {
   return {
-    ...record,
+    ...withId(record),
+    claimedBy: refView(record.claimedBy) ?? null,
     claimedAt: record.claimedAt?.toISOString() ?? null,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
@@ -15,11 +20,23 @@ export function toEnquiryView(record: EnquiryRecord): Static<typeof EnquiryView>
 }
 
 function toNoteView(note: NoteRecord): Static<typeof NoteView> {
-  return { ...note, addedAt: note.addedAt.toISOString() }
+  return {
+    ...withId(note),
+    addedBy: refView(note.addedBy) ?? null,
+    addedAt: note.addedAt.toISOString(),
+  }
 }
 
 function toActivityView(entry: ActivityRecord): Static<typeof ActivityView> {
-  return { type: entry.type, actor: entry.actor, at: entry.at.toISOString(), ...entry.details }
+  const { employee, previousOwner, ...details } = entry.details
+  return {
+    type: entry.type,
+    actor: refView(entry.actor) ?? null,
+    at: entry.at.toISOString(),
+    ...details,
+    ...(employee ? { employee: withId(employee) } : {}),
+    ...(previousOwner !== undefined ? { previousOwner: refView(previousOwner) ?? null } : {}),
+  }
 }
 
 export function toEnquiryDetailView(detail: {

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { currentEmployee } from '../../plugins/auth.js'
+import { currentEmployee, forEmployees } from '../../plugins/auth.js'
 import { responses } from '../../schemas.js'
 import { createEventHub, isVisibleTo } from './hub.js'
 import type { ActivityEvent } from './repository.js'
@@ -32,7 +32,6 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/events',
     {
-      preValidation: app.authenticate,
       schema: {
         tags: ['enquiries'],
         summary: 'Live updates as Server-Sent Events',
@@ -78,4 +77,5 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
-export default eventRoutes
+/** Every employee may listen; each receives only what they may read. */
+export default forEmployees(eventRoutes)

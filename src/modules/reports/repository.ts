@@ -9,7 +9,7 @@ import {
   enquirySources,
   enquiryStatuses,
 } from '../../db/schema/index.js'
-import { type EnquiryFilter, whereOf } from '../enquiries/listing.js'
+import { type EnquiryFilter, whereOf } from '../enquiries/service.js'
 
 /** Every figure is an aggregate computed by the database; no rows are pulled into JavaScript. */
 

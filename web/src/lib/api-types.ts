@@ -69,10 +69,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -86,10 +97,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -103,10 +125,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -120,10 +153,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -137,10 +181,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -154,10 +209,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -225,10 +291,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -242,10 +319,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -312,10 +400,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -329,10 +428,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -346,10 +456,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -363,10 +484,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -380,10 +512,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -471,10 +614,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -488,10 +642,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -505,10 +670,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -522,10 +698,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -539,10 +726,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -556,10 +754,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -573,10 +782,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -631,6 +851,11 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
                                 isActive: boolean;
                                 lastLogin: string | null;
                                 name: string;
@@ -654,10 +879,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -671,10 +907,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -688,10 +935,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -705,10 +963,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -770,6 +1039,11 @@ export interface paths {
                                     converted: number;
                                     lost: number;
                                 };
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
                                 isActive: boolean;
                                 lastLogin: string | null;
                                 name: string;
@@ -788,10 +1062,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -805,10 +1090,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -822,10 +1118,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -839,10 +1146,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -856,10 +1174,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -917,6 +1246,11 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
                                 isActive: boolean;
                                 lastLogin: string | null;
                                 name: string;
@@ -936,10 +1270,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -953,10 +1298,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -970,10 +1326,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -987,10 +1354,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1004,10 +1382,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1021,10 +1410,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1038,10 +1438,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1055,10 +1466,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1123,12 +1545,22 @@ export interface paths {
                                      */
                                     _id: string;
                                     email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
                                     name: string;
                                 } | null;
                                 courseInterest: string;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
                                 message: string | null;
                                 name: string;
                                 phone: string;
@@ -1158,10 +1590,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1175,10 +1618,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1192,10 +1646,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1209,10 +1674,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1290,10 +1766,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1307,10 +1794,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1324,10 +1822,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1341,10 +1850,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1403,6 +1923,11 @@ export interface paths {
                                          */
                                         _id: string;
                                         email: string;
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        id: string;
                                         name: string;
                                     } | null;
                                     /** Format: date-time */
@@ -1415,6 +1940,11 @@ export interface paths {
                                          */
                                         _id: string;
                                         email: string;
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        id: string;
                                         name: string;
                                     };
                                     from?: string;
@@ -1427,6 +1957,11 @@ export interface paths {
                                          */
                                         _id: string;
                                         email: string;
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        id: string;
                                         name: string;
                                     } | null;
                                     priority?: string;
@@ -1443,12 +1978,22 @@ export interface paths {
                                      */
                                     _id: string;
                                     email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
                                     name: string;
                                 } | null;
                                 courseInterest: string;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
                                 message: string | null;
                                 name: string;
                                 notes: {
@@ -1466,8 +2011,18 @@ export interface paths {
                                          */
                                         _id: string;
                                         email: string;
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        id: string;
                                         name: string;
                                     } | null;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
                                     text: string;
                                 }[];
                                 phone: string;
@@ -1493,10 +2048,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1510,10 +2076,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1527,10 +2104,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1544,10 +2132,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1561,10 +2160,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1637,12 +2247,22 @@ export interface paths {
                                      */
                                     _id: string;
                                     email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
                                     name: string;
                                 } | null;
                                 courseInterest: string;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
                                 message: string | null;
                                 name: string;
                                 phone: string;
@@ -1668,10 +2288,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1685,10 +2316,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1702,10 +2344,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1719,10 +2372,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1736,10 +2400,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1753,10 +2428,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1770,10 +2456,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1787,10 +2484,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1851,12 +2559,22 @@ export interface paths {
                                      */
                                     _id: string;
                                     email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
                                     name: string;
                                 } | null;
                                 courseInterest: string;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
                                 message: string | null;
                                 name: string;
                                 phone: string;
@@ -1882,10 +2600,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1899,10 +2628,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1916,10 +2656,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1933,10 +2684,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -1950,10 +2712,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2020,6 +2793,11 @@ export interface paths {
                                          */
                                         _id: string;
                                         email: string;
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        id: string;
                                         name: string;
                                     } | null;
                                     /** Format: date-time */
@@ -2032,6 +2810,11 @@ export interface paths {
                                          */
                                         _id: string;
                                         email: string;
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        id: string;
                                         name: string;
                                     };
                                     from?: string;
@@ -2044,6 +2827,11 @@ export interface paths {
                                          */
                                         _id: string;
                                         email: string;
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        id: string;
                                         name: string;
                                     } | null;
                                     priority?: string;
@@ -2060,12 +2848,22 @@ export interface paths {
                                      */
                                     _id: string;
                                     email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
                                     name: string;
                                 } | null;
                                 courseInterest: string;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
                                 message: string | null;
                                 name: string;
                                 notes: {
@@ -2083,8 +2881,18 @@ export interface paths {
                                          */
                                         _id: string;
                                         email: string;
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        id: string;
                                         name: string;
                                     } | null;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
                                     text: string;
                                 }[];
                                 phone: string;
@@ -2110,10 +2918,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2127,10 +2946,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2144,10 +2974,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2161,10 +3002,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2178,10 +3030,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2195,10 +3058,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2212,10 +3086,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2276,12 +3161,22 @@ export interface paths {
                                      */
                                     _id: string;
                                     email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
                                     name: string;
                                 } | null;
                                 courseInterest: string;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
                                 message: string | null;
                                 name: string;
                                 phone: string;
@@ -2307,10 +3202,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2324,10 +3230,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2341,10 +3258,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2358,10 +3286,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2375,10 +3314,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2392,10 +3342,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2462,12 +3423,22 @@ export interface paths {
                                      */
                                     _id: string;
                                     email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
                                     name: string;
                                 } | null;
                                 courseInterest: string;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
                                 message: string | null;
                                 name: string;
                                 phone: string;
@@ -2493,10 +3464,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2510,10 +3492,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2527,10 +3520,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2544,10 +3548,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2561,10 +3576,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2578,10 +3604,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2595,10 +3632,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2612,10 +3660,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2678,10 +3737,21 @@ export interface paths {
                     };
                     content: {
                         "text/csv": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2695,10 +3765,21 @@ export interface paths {
                     };
                     content: {
                         "text/csv": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2712,10 +3793,21 @@ export interface paths {
                     };
                     content: {
                         "text/csv": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2729,10 +3821,21 @@ export interface paths {
                     };
                     content: {
                         "text/csv": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2792,12 +3895,22 @@ export interface paths {
                                      */
                                     _id: string;
                                     email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
                                     name: string;
                                 } | null;
                                 courseInterest: string;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
                                 message: string | null;
                                 name: string;
                                 phone: string;
@@ -2827,10 +3940,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2844,10 +3968,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2861,10 +3996,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2930,12 +4076,22 @@ export interface paths {
                                      */
                                     _id: string;
                                     email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
                                     name: string;
                                 } | null;
                                 courseInterest: string;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
                                 message: string | null;
                                 name: string;
                                 phone: string;
@@ -2965,10 +4121,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2982,10 +4149,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -2999,10 +4177,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -3055,10 +4244,21 @@ export interface paths {
                     };
                     content: {
                         "text/event-stream": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -3072,10 +4272,21 @@ export interface paths {
                     };
                     content: {
                         "text/event-stream": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -3187,10 +4398,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -3204,10 +4426,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -3221,10 +4454,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;
@@ -3238,10 +4482,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
                                 message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
                             }[];
+                            /** @description For people; may be reworded. Match on `code`. */
                             message: string;
                             /** @enum {boolean} */
                             success: false;

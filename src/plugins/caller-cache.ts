@@ -1,4 +1,4 @@
-import type { Employee } from '../employees/repository.js'
+import type { Employee } from '../db/schema/index.js'
 
 const MAX_ENTRIES = 10_000
 

@@ -1,6 +1,7 @@
-import type { FormEvent, ReactNode } from 'react'
+import { type FormEvent, Fragment, type ReactNode } from 'react'
 import { useSearchParams } from 'react-router'
-import { Field } from './field'
+import { searchTerm } from '../lib/enquiry-filters'
+import { SearchField, useSearchBox } from './search-field'
 
 interface FilterFormProps {
   /** The form's accessible name, e.g. "Filter the pool". */
@@ -10,33 +11,51 @@ interface FilterFormProps {
   children: ReactNode
 }
 
-/** Filters kept in the URL, applied on submit, so typing sends no request per key. */
+/**
+ * Filters kept in the URL. The search applies as the person types; the other fields, and Enter,
+ * apply with the button. Only those fields are shown anew when the URL changes (back, forward,
+ * Clear), so a search that applies itself never takes the focus from the search box.
+ */
 export function FilterForm({ label, searchPlaceholder, children }: FilterFormProps) {
   const [params, setParams] = useSearchParams()
+  const search = (term: string | undefined) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current)
+        if (term) next.set('q', term)
+        else next.delete('q')
+        return next
+      },
+      { replace: true },
+    )
+  const searchBox = useSearchBox(searchTerm(params.get('q')), search)
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
+    searchBox.settle()
     const next = new URLSearchParams()
     for (const [name, value] of new FormData(event.currentTarget)) {
-      const text = String(value).trim()
+      const text = name === 'q' ? searchTerm(String(value)) : String(value).trim()
       if (text && !(name === 'sort' && text === 'newest')) next.set(name, text)
     }
     setParams(next)
   }
-  // Keyed by the URL, so the fields show what it says after back, forward or Clear.
+  const clear = () => {
+    searchBox.settle()
+    setParams({})
+  }
+  const others = new URLSearchParams(params)
+  others.delete('q')
   return (
-    <form key={params.toString()} className="filters" onSubmit={submit} aria-label={label}>
-      <Field
-        label="Search"
-        name="q"
-        type="search"
-        maxLength={100}
+    <form className="filters" onSubmit={submit} aria-label={label}>
+      <SearchField
+        value={searchBox.text}
+        onChange={searchBox.setText}
         placeholder={searchPlaceholder}
-        defaultValue={params.get('q') ?? ''}
       />
-      {children}
+      <Fragment key={others.toString()}>{children}</Fragment>
       <div className="filter-actions">
         <button type="submit">Apply filters</button>
-        <button type="button" className="button-secondary" onClick={() => setParams({})}>
+        <button type="button" className="button-secondary" onClick={clear}>
           Clear filters
         </button>
       </div>

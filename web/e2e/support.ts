@@ -82,6 +82,43 @@ export async function submitEnquiry(
   return { id: body.data.id, ...fields }
 }
 
+/** A prospect's name no other test uses. */
+export const prospectName = () => `Prospect ${Math.random().toString(36).slice(2, 10)}`
+
+/** Fills the public form on /form as a prospect would; `overrides` by field label. */
+export async function fillEnquiryForm(
+  page: Page,
+  name: string,
+  overrides: Record<string, string> = {},
+) {
+  const fields = {
+    'Your name': name,
+    Email: `${name.replace(/\W+/g, '-').toLowerCase()}@example.com`,
+    Phone: `+1 555 ${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`,
+    ...overrides,
+  }
+  for (const [label, value] of Object.entries(fields)) await page.getByLabel(label).fill(value)
+  await page
+    .getByLabel('Course you are interested in')
+    .selectOption(overrides.course ?? 'Data Science')
+  await page.getByLabel('Message (optional)').fill('Is there an evening class?')
+  return fields
+}
+
+export interface Stats {
+  byStatus: Record<string, number>
+  byDay: { date: string; count: number }[]
+}
+
+/** GET /api/stats as the admin. */
+export async function statsThroughApi(request: APIRequestContext): Promise<Stats> {
+  const token = await logInThroughApi(request, ADMIN)
+  const body = await json<{ data: Stats }>(
+    await request.get('/api/stats', { headers: { authorization: `Bearer ${token}` } }),
+  )
+  return body.data
+}
+
 export async function claimThroughApi(request: APIRequestContext, token: string, id: string) {
   await json(
     await request.post(`/api/enquiries/${id}/claim`, {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, or, type SQL, sql } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
 import {
@@ -12,6 +12,11 @@ import {
 import { type EnquiryFilter, whereOf } from '../enquiries/service.js'
 
 /** Every figure is an aggregate computed by the database; no rows are pulled into JavaScript. */
+
+/** How many days `byDay` covers, ending today. */
+export const DAYS = 30
+
+const nullableNumber = (value: unknown) => (value === null ? null : Number(value))
 
 const countWhere = (condition: SQL) =>
   sql<number>`count(*) FILTER (WHERE ${condition})`.mapWith(Number)
@@ -64,14 +69,10 @@ export async function summarize(db: Db, filter: EnquiryFilter) {
       contacted: countWhere(wasContacted),
       medianSeconds: sql<
         number | null
-      >`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${secondsToClaim})`.mapWith((value) =>
-        value === null ? null : Number(value),
-      ),
+      >`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${secondsToClaim})`.mapWith(nullableNumber),
       p90Seconds: sql<
         number | null
-      >`percentile_cont(0.9) WITHIN GROUP (ORDER BY ${secondsToClaim})`.mapWith((value) =>
-        value === null ? null : Number(value),
-      ),
+      >`percentile_cont(0.9) WITHIN GROUP (ORDER BY ${secondsToClaim})`.mapWith(nullableNumber),
       oldestUnclaimedAt: sql<
         string | null
       >`min(${enquiries.createdAt}) FILTER (WHERE ${enquiries.status} = 'unclaimed')`,
@@ -89,6 +90,31 @@ export async function summarize(db: Db, filter: EnquiryFilter) {
     .where(where)
     .groupBy(enquiries.courseInterest)
     .orderBy(desc(sql`count(*)`), asc(enquiries.courseInterest))
+
+  // Each counselor's speed: from an enquiry's creation to their own first claim or assignment of it.
+  const takerId = sql<string>`CASE WHEN ${activity.type} = 'claimed' THEN ${activity.actorId}
+    ELSE ${activity.details}->'employee'->>'_id' END`
+  const takes = db
+    .select({
+      enquiryId: activity.enquiryId,
+      takerId: takerId.as('taker_id'),
+      at: sql<Date>`min(${activity.at})`.as('taken_at'),
+    })
+    .from(activity)
+    .where(inArray(activity.type, ['claimed', 'assigned']))
+    .groupBy(activity.enquiryId, takerId)
+    .as('takes')
+  const speed = db
+    .select({
+      takerId: takes.takerId,
+      medianSeconds: sql<number>`percentile_cont(0.5) WITHIN GROUP
+        (ORDER BY extract(epoch FROM ${takes.at} - ${enquiries.createdAt}))`.as('median_seconds'),
+    })
+    .from(takes)
+    .innerJoin(enquiries, eq(enquiries.id, takes.enquiryId))
+    .where(where)
+    .groupBy(takes.takerId)
+    .as('speed')
 
   const held = db
     .select({
@@ -114,9 +140,12 @@ export async function summarize(db: Db, filter: EnquiryFilter) {
         / nullif(${held.claimed} + ${held.contacted} + ${held.converted} + ${held.lost}, 0), 0), 4)`.mapWith(
         Number,
       ),
+      openLeads: sql<number>`coalesce(${held.claimed} + ${held.contacted}, 0)`.mapWith(Number),
+      medianSecondsToClaim: sql<number | null>`${speed.medianSeconds}`.mapWith(nullableNumber),
     })
     .from(employees)
     .leftJoin(held, eq(held.claimedBy, employees.id))
+    .leftJoin(speed, eq(speed.takerId, employees.id))
     .where(
       or(
         sql`${held.claimedBy} IS NOT NULL`,
@@ -125,5 +154,33 @@ export async function summarize(db: Db, filter: EnquiryFilter) {
     )
     .orderBy(asc(employees.name), asc(employees.id))
 
-  return { totals, byCourse, counselors }
+  return { totals, byCourse, counselors, byDay: await countByDay(db, where) }
+}
+
+/** The last 30 UTC days, today included, oldest first, each with its count (zero included). */
+async function countByDay(db: Db, where: SQL | undefined) {
+  const today = sql`(now() AT TIME ZONE 'UTC')::date`
+  const lastOffset = sql.raw(String(DAYS - 1))
+  const dayOf = sql`(${enquiries.createdAt} AT TIME ZONE 'UTC')::date`
+  const perDay = db
+    .select({ day: dayOf.as('day'), count: sql<number>`count(*)`.as('count') })
+    .from(enquiries)
+    .where(
+      and(
+        where,
+        gte(enquiries.createdAt, sql`(${today} - ${lastOffset})::timestamp AT TIME ZONE 'UTC'`),
+      ),
+    )
+    .groupBy(dayOf)
+    .as('per_day')
+  // date - integer is a date: a series of integers avoids generate_series' timestamptz overload.
+  const day = sql`${today} - ${lastOffset} + offsets.n`
+  return db
+    .select({
+      date: sql<string>`to_char(${day}, 'YYYY-MM-DD')`,
+      count: sql<number>`coalesce(${perDay.count}, 0)`.mapWith(Number),
+    })
+    .from(sql`generate_series(0, ${lastOffset}) AS offsets(n)`)
+    .leftJoin(perDay, sql`${perDay.day} = ${day}`)
+    .orderBy(sql`offsets.n`)
 }

@@ -4,7 +4,7 @@ import { enquiryPriorities, enquirySources, enquiryStatuses } from '../../db/sch
 import { DateTime, ObjectIdString, responses } from '../../schemas.js'
 import { AdminFilterFields } from '../enquiries/schemas.js'
 import { toEnquiryFilter } from '../enquiries/service.js'
-import { summarize, unprefix } from './repository.js'
+import { DAYS, summarize, unprefix } from './repository.js'
 
 const countsOf = (values: readonly string[]) =>
   Type.Object(Object.fromEntries(values.map((value) => [value, Type.Integer()])))
@@ -30,6 +30,11 @@ const StatsResponse = Type.Object({
         converted: Type.Integer(),
         lost: Type.Integer(),
         conversionRate: Type.Number({ description: 'converted ÷ every lead they hold, 0–1' }),
+        openLeads: Type.Integer({ description: 'claimed + contacted: the leads they are working' }),
+        medianSecondsToClaim: Type.Union([Type.Number(), Type.Null()], {
+          description:
+            'median seconds from an enquiry’s creation to their first claim or assignment of it; null when they took none',
+        }),
       }),
     ),
     funnel: Type.Object({
@@ -47,6 +52,14 @@ const StatsResponse = Type.Object({
       p90Seconds: Type.Union([Type.Number(), Type.Null()]),
     }),
     oldestUnclaimedAt: Type.Union([DateTime, Type.Null()]),
+    byDay: Type.Array(
+      Type.Object({ date: Type.String({ format: 'date' }), count: Type.Integer() }),
+      {
+        minItems: DAYS,
+        maxItems: DAYS,
+        description: `enquiries created on each of the last ${DAYS} UTC days, today last; days with none count 0`,
+      },
+    ),
   }),
 })
 
@@ -64,7 +77,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { totals, byCourse, counselors } = await summarize(
+      const { totals, byCourse, counselors, byDay } = await summarize(
         app.db,
         toEnquiryFilter(request.query),
       )
@@ -90,6 +103,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
             p90Seconds: totals?.p90Seconds ?? null,
           },
           oldestUnclaimedAt: oldest ? new Date(oldest).toISOString() : null,
+          byDay,
         },
       }
     },

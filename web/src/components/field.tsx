@@ -1,4 +1,9 @@
-import { type InputHTMLAttributes, type TextareaHTMLAttributes, useId } from 'react'
+import {
+  type InputHTMLAttributes,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from 'react'
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: string
@@ -33,6 +38,34 @@ export function Field({ label, error, hint, id, className, ...input }: FieldProp
           {error}
         </p>
       )}
+    </div>
+  )
+}
+
+/** A password input: never longer than the API accepts, and required. */
+export function PasswordField(props: Omit<FieldProps, 'type'>) {
+  return <Field type="password" required maxLength={128} {...props} />
+}
+
+interface SelectFieldProps extends SelectHTMLAttributes<HTMLSelectElement> {
+  label: string
+  /** `[value, label]` pairs, in order. */
+  options: readonly (readonly [string, string])[]
+}
+
+export function SelectField({ label, options, id, ...select }: SelectFieldProps) {
+  const generated = useId()
+  const selectId = id ?? generated
+  return (
+    <div className="field">
+      <label htmlFor={selectId}>{label}</label>
+      <select id={selectId} {...select}>
+        {options.map(([value, optionLabel]) => (
+          <option key={value} value={value}>
+            {optionLabel}
+          </option>
+        ))}
+      </select>
     </div>
   )
 }

@@ -4335,6 +4335,12 @@ export interface paths {
                                     count: number;
                                     courseInterest: string;
                                 }[];
+                                /** @description enquiries created on each of the last 30 UTC days, today last; days with none count 0 */
+                                byDay: {
+                                    count: number;
+                                    /** Format: date */
+                                    date: string;
+                                }[];
                                 byPriority: {
                                     high: number;
                                     low: number;
@@ -4370,7 +4376,11 @@ export interface paths {
                                     conversionRate: number;
                                     converted: number;
                                     lost: number;
+                                    /** @description median seconds from an enquiry’s creation to their first claim or assignment of it; null when they took none */
+                                    medianSecondsToClaim: number | null;
                                     name: string;
+                                    /** @description claimed + contacted: the leads they are working */
+                                    openLeads: number;
                                 }[];
                                 funnel: {
                                     /** @description taken by someone at least once and not back in the pool */

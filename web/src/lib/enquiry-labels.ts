@@ -26,8 +26,18 @@ export const sourceLabels = {
   other: 'Other',
 } as const satisfies Record<Source, string>
 
+export const sortLabels = {
+  newest: 'Newest first',
+  oldest: 'Oldest first',
+  priority: 'Highest priority first',
+} as const
+
 export const priorities = Object.keys(priorityLabels) as Priority[]
 export const sources = Object.keys(sourceLabels) as Source[]
+
+/** A select's options from a label map, in its order: `[value, label]` pairs. */
+export const optionsOf = <Value extends string>(labels: Record<Value, string>) =>
+  Object.entries(labels) as [Value, string][]
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 export const formatDateTime = (iso: string): string => dateTime.format(new Date(iso))

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react'
 import { Navigate, useSearchParams } from 'react-router'
 import { Alert } from '../../components/alert'
-import { Field } from '../../components/field'
+import { Field, PasswordField } from '../../components/field'
 import { Page } from '../../components/page'
 import { ApiError } from '../../lib/api-client'
 import { getNotice, useSession } from '../../lib/auth-store'
@@ -45,13 +45,10 @@ export function LoginPage() {
             onChange={(event) => setEmail(event.target.value)}
             error={error?.fieldErrors.email}
           />
-          <Field
+          <PasswordField
             label="Password"
-            type="password"
             name="password"
             autoComplete="current-password"
-            required
-            maxLength={128}
             value={password}
             onChange={(event) => setPassword(event.target.value)}
             error={error?.fieldErrors.password}

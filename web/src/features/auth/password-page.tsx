@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react'
 import { Alert } from '../../components/alert'
-import { Field } from '../../components/field'
+import { PasswordField } from '../../components/field'
 import { Page } from '../../components/page'
 import { ApiError } from '../../lib/api-client'
 import { useChangePassword } from './api'
@@ -33,34 +33,25 @@ export function PasswordPage() {
   return (
     <Page title="Change password">
       <form onSubmit={submit} className="stack narrow" noValidate>
-        <Field
+        <PasswordField
           label="Current password"
-          type="password"
           autoComplete="current-password"
-          required
-          maxLength={128}
           value={currentPassword}
           onChange={(event) => setCurrentPassword(event.target.value)}
           error={fieldErrors.currentPassword}
         />
-        <Field
+        <PasswordField
           label="New password"
-          type="password"
           autoComplete="new-password"
-          required
           minLength={8}
-          maxLength={128}
           hint="At least 8 characters."
           value={newPassword}
           onChange={(event) => setNewPassword(event.target.value)}
           error={fieldErrors.newPassword}
         />
-        <Field
+        <PasswordField
           label="Repeat the new password"
-          type="password"
           autoComplete="new-password"
-          required
-          maxLength={128}
           value={repeated}
           onChange={(event) => setRepeated(event.target.value)}
           error={mismatch ? 'The two new passwords differ' : undefined}

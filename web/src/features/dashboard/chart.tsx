@@ -1,19 +1,29 @@
-import { type ReactNode, useEffect, useRef } from 'react'
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react'
 import { echarts } from './echarts'
 
-type Option = Parameters<ReturnType<typeof echarts.init>['setOption']>[0]
+export type ChartOption = Parameters<ReturnType<typeof echarts.init>['setOption']>[0]
 
 interface ChartProps {
   title: string
-  /** What the chart shows, in one sentence, for screen readers. */
+  /** What the chart shows, in a sentence with its main numbers: the picture's accessible name. */
   summary: string
-  option: Option
-  /** The chart's numbers as a table: its text alternative, also shown to everyone on request. */
-  numbers: ReactNode
+  option: ChartOption
+  /** Taller charts for long lists (one bar a counselor). */
+  height?: number
+  /**
+   * The text alternative: the chart's numbers as a table, which screen readers always have and
+   * anyone can show. Or, where a table on the page already holds them, that table's id.
+   */
+  numbers: ReactNode | { tableId: string }
 }
 
-export function Chart({ title, summary, option, numbers }: ChartProps) {
+const isTableId = (numbers: ChartProps['numbers']): numbers is { tableId: string } =>
+  typeof numbers === 'object' && numbers !== null && 'tableId' in numbers
+
+export function Chart({ title, summary, option, height = 280, numbers }: ChartProps) {
   const container = useRef<HTMLDivElement>(null)
+  const id = useId()
+  const [shown, setShown] = useState(false)
   useEffect(() => {
     if (!container.current) return
     const chart = echarts.init(container.current, undefined, { renderer: 'canvas' })
@@ -25,16 +35,74 @@ export function Chart({ title, summary, option, numbers }: ChartProps) {
       chart.dispose()
     }
   }, [option])
+  const numbersId = isTableId(numbers) ? numbers.tableId : `${id}-numbers`
   return (
-    <figure className="card chart">
+    <figure className="card chart" aria-labelledby={`${id}-title`}>
       <figcaption>
-        <h2>{title}</h2>
+        <h2 id={`${id}-title`}>{title}</h2>
       </figcaption>
-      <div ref={container} className="chart-canvas" role="img" aria-label={summary} />
-      <details>
-        <summary>Numbers behind this chart</summary>
-        {numbers}
-      </details>
+      <div
+        ref={container}
+        className="chart-canvas"
+        style={{ height }}
+        role="img"
+        aria-label={summary}
+        aria-describedby={numbersId}
+      />
+      {!isTableId(numbers) && (
+        <>
+          <div id={numbersId} className={shown ? 'chart-numbers' : 'visually-hidden'}>
+            {numbers}
+          </div>
+          {/* The table is always there for screen readers; this shows it to everyone else. */}
+          <button
+            type="button"
+            className="button-secondary chart-toggle"
+            aria-controls={numbersId}
+            onClick={() => setShown(!shown)}
+          >
+            {shown ? 'Hide the numbers' : 'Show the numbers'}
+          </button>
+        </>
+      )}
     </figure>
+  )
+}
+
+interface NumbersTableProps {
+  caption: string
+  /** The header of each column: what a row is, then what its numbers are. */
+  columns: readonly string[]
+  rows: readonly { key: string; label: ReactNode; values: readonly ReactNode[] }[]
+  id?: string
+  /** Where a heading above already says it. */
+  hideCaption?: boolean
+}
+
+/** A chart's numbers, a row for each bar. */
+export function NumbersTable({ caption, columns, rows, id, hideCaption }: NumbersTableProps) {
+  return (
+    <table id={id}>
+      <caption className={hideCaption ? 'visually-hidden' : undefined}>{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((column) => (
+            <th key={column} scope="col">
+              {column}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.key}>
+            <th scope="row">{row.label}</th>
+            {row.values.map((value, index) => (
+              <td key={columns[index + 1] ?? index}>{value}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   )
 }

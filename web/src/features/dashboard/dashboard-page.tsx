@@ -5,36 +5,21 @@ import { Page } from '../../components/page'
 import type { Stats } from '../../lib/api-models'
 import { sourceLabels, sources } from '../../lib/enquiry-labels'
 import { useStats } from './api'
-import { Chart } from './chart'
+import { Chart, NumbersTable } from './chart'
+import { duration, longDay, percent, unitFor } from './format'
+import {
+  claimTimeOption,
+  conversionOption,
+  counselorLeadsOption,
+  funnelOption,
+  perDayOption,
+  sourceOption,
+} from './options'
 
-const percent = (rate: number) => `${Math.round(rate * 100)}%`
+const COUNSELOR_TABLE_ID = 'counselor-figures'
 
-function duration(seconds: number | null): string {
-  if (seconds === null) return 'no claims yet'
-  if (seconds < 90) return `${Math.round(seconds)} seconds`
-  if (seconds < 5400) return `${Math.round(seconds / 60)} minutes`
-  if (seconds < 172_800) return `${Math.round(seconds / 3600)} hours`
-  return `${Math.round(seconds / 86_400)} days`
-}
-
-function NumbersTable({ caption, rows }: { caption: string; rows: [string, number][] }) {
-  return (
-    <table>
-      <caption className="visually-hidden">{caption}</caption>
-      <tbody>
-        {rows.map(([label, value]) => (
-          <tr key={label}>
-            <th scope="row">{label}</th>
-            <td>{value}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  )
-}
-
-const funnelRows = (stats: Stats): [string, number][] => [
-  ['Submitted', stats.funnel.submitted],
+const funnelSteps = (stats: Stats): [string, number][] => [
+  ['New', stats.funnel.submitted],
   ['Claimed', stats.funnel.claimed],
   ['Contacted', stats.funnel.contacted],
   ['Converted', stats.funnel.converted],
@@ -43,61 +28,151 @@ const funnelRows = (stats: Stats): [string, number][] => [
 const sourceRows = (stats: Stats): [string, number][] =>
   sources.map((source) => [sourceLabels[source], stats.bySource[source]])
 
-function funnelOption(stats: Stats) {
-  return {
-    tooltip: { trigger: 'item' as const },
-    series: [
-      {
-        type: 'funnel' as const,
-        sort: 'none' as const,
-        left: '5%',
-        width: '60%',
-        color: ['#1e3a8a', '#1d4ed8', '#3b82f6', '#047857'],
-        min: 0,
-        max: Math.max(1, stats.funnel.submitted),
-        label: { formatter: '{b}: {c}' },
-        data: funnelRows(stats).map(([name, value]) => ({ name, value })),
-      },
-    ],
-  }
-}
+const rowsOf = (pairs: readonly [string, number][]) =>
+  pairs.map(([label, value]) => ({ key: label, label, values: [value] }))
 
-function sourceOption(stats: Stats) {
-  const rows = sourceRows(stats)
-  return {
-    tooltip: { trigger: 'axis' as const },
-    grid: { left: 110, right: 20, top: 10, bottom: 30 },
-    xAxis: { type: 'value' as const, minInterval: 1 },
-    yAxis: { type: 'category' as const, data: rows.map(([label]) => label), inverse: true },
-    series: [{ type: 'bar' as const, data: rows.map(([, value]) => value), color: '#1d4ed8' }],
-  }
-}
+/** One bar a counselor, and room for their names. */
+const heightFor = (count: number) => Math.max(160, 50 + 34 * count)
 
-function Charts({ stats }: { stats: Stats }) {
-  const funnel = useMemo(() => funnelOption(stats), [stats])
-  const bySource = useMemo(() => sourceOption(stats), [stats])
+function PipelineCharts({ stats }: { stats: Stats }) {
+  const funnel = useMemo(() => funnelOption(funnelSteps(stats)), [stats])
+  const bySource = useMemo(() => sourceOption(sourceRows(stats)), [stats])
+  const { funnel: steps, byStatus } = stats
   return (
     <div className="detail-grid">
       <Chart
         title="Funnel"
-        summary={`Of ${stats.funnel.submitted} enquiries, ${stats.funnel.claimed} were claimed, ${stats.funnel.contacted} contacted and ${stats.funnel.converted} converted; ${stats.byStatus.lost} were lost.`}
+        summary={`Of ${steps.submitted} new enquiries, ${steps.claimed} were claimed, ${steps.contacted} contacted and ${steps.converted} converted; ${byStatus.lost} were lost.`}
         option={funnel}
         numbers={
           <NumbersTable
             caption="Funnel"
-            rows={[...funnelRows(stats), ['Lost', stats.byStatus.lost]]}
+            columns={['Stage', 'Enquiries']}
+            rows={rowsOf([...funnelSteps(stats), ['Lost', byStatus.lost]])}
           />
         }
       />
       <Chart
         title="Enquiries by source"
-        summary={sourceRows(stats)
-          .map(([label, value]) => `${label}: ${value}`)
-          .join(', ')}
+        summary={`Enquiries by source: ${sourceRows(stats)
+          .map(([label, value]) => `${label} ${value}`)
+          .join(', ')}.`}
         option={bySource}
-        numbers={<NumbersTable caption="Enquiries by source" rows={sourceRows(stats)} />}
+        numbers={
+          <NumbersTable
+            caption="Enquiries by source"
+            columns={['Source', 'Enquiries']}
+            rows={rowsOf(sourceRows(stats))}
+          />
+        }
       />
     </div>
+  )
+}
+
+function PerDayChart({ days }: { days: Stats['byDay'] }) {
+  const option = useMemo(() => perDayOption(days), [days])
+  const total = days.reduce((sum, day) => sum + day.count, 0)
+  const busiest = days.reduce(
+    (best, day) => (day.count > (best?.count ?? -1) ? day : best),
+    days[0],
+  )
+  const today = days.at(-1)
+  const summary =
+    busiest && today
+      ? `${total} enquiries in the last ${days.length} days, ${today.count} today; the busiest day was ${longDay(busiest.date)} with ${busiest.count}.`
+      : 'No days to show.'
+  return (
+    <div className="dashboard-section">
+      <Chart
+        title={`Enquiries per day, last ${days.length} days`}
+        summary={summary}
+        option={option}
+        numbers={
+          <NumbersTable
+            caption={`Enquiries per day, last ${days.length} days (UTC)`}
+            columns={['Day', 'Enquiries']}
+            rows={days.map((day) => ({
+              key: day.date,
+              label: <time dateTime={day.date}>{longDay(day.date)}</time>,
+              values: [day.count],
+            }))}
+          />
+        }
+      />
+    </div>
+  )
+}
+
+function CounselorCharts({ counselors }: { counselors: Stats['counselors'] }) {
+  const unit = unitFor(
+    Math.max(0, ...counselors.map((counselor) => counselor.medianSecondsToClaim ?? 0)),
+  )
+  const leads = useMemo(() => counselorLeadsOption(counselors), [counselors])
+  const conversion = useMemo(() => conversionOption(counselors), [counselors])
+  const claimTime = useMemo(() => claimTimeOption(counselors, unit), [counselors, unit])
+  const height = heightFor(counselors.length)
+  const numbers = { tableId: COUNSELOR_TABLE_ID }
+  const named = (figure: (c: Stats['counselors'][number]) => string) =>
+    counselors.map((counselor) => `${counselor.name} ${figure(counselor)}`).join(', ')
+  return (
+    <div className="detail-grid dashboard-section">
+      <Chart
+        title="Open and converted leads per counselor"
+        summary={`Open and converted leads: ${named((c) => `${c.openLeads} open, ${c.converted} converted`)}.`}
+        option={leads}
+        height={height + 30}
+        numbers={numbers}
+      />
+      <Chart
+        title="Conversion rate per counselor"
+        summary={`Conversion rate: ${named((c) => percent(c.conversionRate))}.`}
+        option={conversion}
+        height={height}
+        numbers={numbers}
+      />
+      <Chart
+        title="Median time to claim per counselor"
+        summary={`Median time to claim: ${named((c) => duration(c.medianSecondsToClaim))}.`}
+        option={claimTime}
+        height={height}
+        numbers={numbers}
+      />
+    </div>
+  )
+}
+
+function CounselorTable({ counselors }: { counselors: Stats['counselors'] }) {
+  return (
+    <section aria-labelledby="counselors-heading" className="card spaced">
+      <h2 id="counselors-heading">Per counselor</h2>
+      <div className="table-wrap">
+        <NumbersTable
+          id={COUNSELOR_TABLE_ID}
+          caption="Per counselor"
+          hideCaption
+          columns={[
+            'Counselor',
+            'Open leads',
+            'Converted',
+            'Lost',
+            'Conversion rate',
+            'Median time to claim',
+          ]}
+          rows={counselors.map((counselor) => ({
+            key: counselor._id,
+            label: counselor.name,
+            values: [
+              counselor.openLeads,
+              counselor.converted,
+              counselor.lost,
+              percent(counselor.conversionRate),
+              duration(counselor.medianSecondsToClaim),
+            ],
+          }))}
+        />
+      </div>
+    </section>
   )
 }
 
@@ -120,35 +195,14 @@ export function DashboardPage() {
             <li>
               <strong>{data.byStatus.converted}</strong> converted
             </li>
+            <li>
+              <strong>{data.byStatus.lost}</strong> lost
+            </li>
           </ul>
-          <Charts stats={data} />
-          <section aria-labelledby="counselors-heading" className="card spaced">
-            <h2 id="counselors-heading">Per counselor</h2>
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Counselor</th>
-                    <th scope="col">Open leads</th>
-                    <th scope="col">Converted</th>
-                    <th scope="col">Lost</th>
-                    <th scope="col">Conversion rate</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.counselors.map((counselor) => (
-                    <tr key={counselor._id}>
-                      <th scope="row">{counselor.name}</th>
-                      <td>{counselor.claimed + counselor.contacted}</td>
-                      <td>{counselor.converted}</td>
-                      <td>{counselor.lost}</td>
-                      <td>{percent(counselor.conversionRate)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </section>
+          <PipelineCharts stats={data} />
+          <PerDayChart days={data.byDay} />
+          <CounselorCharts counselors={data.counselors} />
+          <CounselorTable counselors={data.counselors} />
         </>
       )}
     </Page>

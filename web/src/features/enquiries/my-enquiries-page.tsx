@@ -1,9 +1,11 @@
 import { Link, useSearchParams } from 'react-router'
 import { Alert } from '../../components/alert'
-import { PriorityBadge, StatusBadge } from '../../components/badges'
+import { DataTable } from '../../components/data-table'
+import { summaryColumns, timeColumn } from '../../components/enquiry-columns'
 import { Loading } from '../../components/loading'
 import { Page } from '../../components/page'
-import { formatDateTime, statusLabels } from '../../lib/enquiry-labels'
+import { NumberedPager, pageFrom } from '../../components/pager'
+import { statusLabels } from '../../lib/enquiry-labels'
 import { type OwnStatus, useMyEnquiries } from './api'
 
 const tabs: (OwnStatus | undefined)[] = [undefined, 'claimed', 'contacted', 'converted', 'lost']
@@ -11,7 +13,7 @@ const tabs: (OwnStatus | undefined)[] = [undefined, 'claimed', 'contacted', 'con
 export function MyEnquiriesPage() {
   const [params, setParams] = useSearchParams()
   const status = tabs.find((value) => value !== undefined && value === params.get('status'))
-  const page = Math.max(1, Math.floor(Number(params.get('page'))) || 1)
+  const page = pageFrom(params)
   const enquiries = useMyEnquiries(status, page)
   const list = enquiries.data
   const goTo = (next: number) =>
@@ -41,64 +43,14 @@ export function MyEnquiriesPage() {
         </p>
       )}
       {list && list.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="responsive-table">
-            <caption className="visually-hidden">
-              Your {status ? statusLabels[status].toLowerCase() : ''} enquiries
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Course</th>
-                <th scope="col">Status</th>
-                <th scope="col">Priority</th>
-                <th scope="col">Claimed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.map((enquiry) => (
-                <tr key={enquiry._id}>
-                  <th scope="row" data-label="Name">
-                    <Link to={`/enquiries/${enquiry._id}`}>{enquiry.name}</Link>
-                  </th>
-                  <td data-label="Course">{enquiry.courseInterest}</td>
-                  <td data-label="Status">
-                    <StatusBadge status={enquiry.status} />
-                  </td>
-                  <td data-label="Priority">
-                    <PriorityBadge priority={enquiry.priority} />
-                  </td>
-                  <td data-label="Claimed">
-                    {enquiry.claimedAt ? formatDateTime(enquiry.claimedAt) : '—'}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`Your ${status ? statusLabels[status].toLowerCase() : ''} enquiries`}
+          rows={list.data}
+          columns={[...summaryColumns(), timeColumn('Claimed', (enquiry) => enquiry.claimedAt)]}
+        />
       )}
-      {list && list.pages > 1 && (
-        <nav className="pager" aria-label="Pages of your enquiries">
-          <button
-            type="button"
-            className="button-secondary"
-            disabled={page <= 1}
-            onClick={() => goTo(page - 1)}
-          >
-            Previous page
-          </button>
-          <span>
-            Page {page} of {list.pages}
-          </span>
-          <button
-            type="button"
-            className="button-secondary"
-            disabled={page >= list.pages}
-            onClick={() => goTo(page + 1)}
-          >
-            Next page
-          </button>
-        </nav>
+      {list && (
+        <NumberedPager label="Pages of your enquiries" page={page} pages={list.pages} goTo={goTo} />
       )}
     </Page>
   )

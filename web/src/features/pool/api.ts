@@ -1,9 +1,10 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { ApiError, api, unwrap } from '../../lib/api-client'
-import type { EnquiryList, PoolQuery } from '../../lib/api-models'
+import type { EnquiryList } from '../../lib/api-models'
+import type { SharedFilters } from '../../lib/enquiry-filters'
 import { queryKeys } from '../../lib/query-client'
 
-export type PoolFilters = Pick<PoolQuery, 'priority' | 'source' | 'courseInterest' | 'q' | 'sort'>
+export type PoolFilters = SharedFilters
 
 export const POOL_PAGE_SIZE = 20
 

@@ -1,38 +1,23 @@
 import { useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { Alert } from '../../components/alert'
-import { PriorityBadge } from '../../components/badges'
+import { DataTable } from '../../components/data-table'
+import {
+  courseColumn,
+  nameColumn,
+  priorityColumn,
+  timeColumn,
+} from '../../components/enquiry-columns'
+import { EnquiryFilterFields } from '../../components/enquiry-filter-fields'
+import { FilterForm } from '../../components/filter-form'
 import { Loading } from '../../components/loading'
 import { Page } from '../../components/page'
+import { CursorPager, useCursorPages } from '../../components/pager'
 import { ApiError } from '../../lib/api-client'
 import type { Enquiry } from '../../lib/api-models'
-import { formatDateTime, priorities, sourceLabels, sources } from '../../lib/enquiry-labels'
-import { type PoolFilters, useClaim, usePool } from './api'
-import { PoolFilterForm } from './pool-filters'
-
-function filtersFrom(params: URLSearchParams): PoolFilters {
-  const priority = priorities.find((value) => value === params.get('priority'))
-  const source = sources.find((value) => value === params.get('source'))
-  const sort = (['oldest', 'priority'] as const).find((value) => value === params.get('sort'))
-  const courseInterest = params.get('course')?.slice(0, 100) || undefined
-  const q = params.get('q')?.slice(0, 100) || undefined
-  return {
-    ...(priority ? { priority } : {}),
-    ...(source ? { source } : {}),
-    ...(courseInterest ? { courseInterest } : {}),
-    ...(q ? { q } : {}),
-    ...(sort ? { sort } : {}),
-  }
-}
-
-function paramsFrom(filters: PoolFilters): Record<string, string> {
-  const { courseInterest, ...rest } = filters
-  return Object.fromEntries(
-    Object.entries({ ...rest, course: courseInterest }).filter(
-      (entry): entry is [string, string] => typeof entry[1] === 'string',
-    ),
-  )
-}
+import { sharedFiltersFrom } from '../../lib/enquiry-filters'
+import { sourceLabels } from '../../lib/enquiry-labels'
+import { useClaim, usePool } from './api'
 
 type ClaimOutcome =
   | { kind: 'claimed'; enquiry: Pick<Enquiry, '_id' | 'name'> }
@@ -51,17 +36,10 @@ function claimFailure(error: unknown, name: string): string {
 }
 
 export function PoolPage() {
-  const [params, setParams] = useSearchParams()
-  const filters = filtersFrom(params)
-  // The cursors of the pages before this one: "Previous page" pops one.
-  const [trail, setTrail] = useState<{ filters: string; cursors: string[] }>({
-    filters: '',
-    cursors: [],
-  })
-  const filterKey = params.toString()
-  const cursors = trail.filters === filterKey ? trail.cursors : []
-  const cursor = cursors.at(-1)
-  const pool = usePool(filters, cursor)
+  const [params] = useSearchParams()
+  const filters = sharedFiltersFrom(params)
+  const paging = useCursorPages(params.toString())
+  const pool = usePool(filters, paging.cursor)
   const claim = useClaim()
   const [outcome, setOutcome] = useState<ClaimOutcome>()
 
@@ -79,7 +57,6 @@ export function PoolPage() {
   }
 
   const list = pool.data
-  const pageNumber = cursors.length + 1
   return (
     <Page
       title="Pool"
@@ -91,7 +68,9 @@ export function PoolPage() {
         )
       }
     >
-      <PoolFilterForm filters={filters} onApply={(next) => setParams(paramsFrom(next))} />
+      <FilterForm label="Filter the pool" searchPlaceholder="Name, email or phone">
+        <EnquiryFilterFields filters={filters} />
+      </FilterForm>
       <div aria-live="polite">
         {outcome?.kind === 'claimed' && (
           <Alert tone="success">
@@ -109,83 +88,37 @@ export function PoolPage() {
         <p className="empty">No unclaimed enquiries match these filters.</p>
       )}
       {list && list.data.length > 0 && (
-        <div className="table-wrap" aria-busy={pool.isPlaceholderData}>
-          <table className="responsive-table">
-            <caption className="visually-hidden">
-              Unclaimed enquiries, page {pageNumber} of {Math.max(list.pages, 1)}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Course</th>
-                <th scope="col">Priority</th>
-                <th scope="col">Source</th>
-                <th scope="col">Received</th>
-                <th scope="col">
-                  <span className="visually-hidden">Action</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.map((enquiry) => {
+        <DataTable
+          caption={`Unclaimed enquiries, page ${paging.page} of ${Math.max(list.pages, 1)}`}
+          busy={pool.isPlaceholderData}
+          rows={list.data}
+          columns={[
+            nameColumn({ withMessage: true }),
+            courseColumn,
+            priorityColumn,
+            { header: 'Source', cell: (enquiry) => sourceLabels[enquiry.source] },
+            timeColumn('Received', (enquiry) => enquiry.createdAt),
+            {
+              header: 'Action',
+              action: true,
+              cell: (enquiry) => {
                 const claiming = claim.isPending && claim.variables === enquiry._id
                 return (
-                  <tr key={enquiry._id}>
-                    <th scope="row" data-label="Name">
-                      <Link to={`/enquiries/${enquiry._id}`}>{enquiry.name}</Link>
-                      {enquiry.message && <p className="row-message">{enquiry.message}</p>}
-                    </th>
-                    <td data-label="Course">{enquiry.courseInterest}</td>
-                    <td data-label="Priority">
-                      <PriorityBadge priority={enquiry.priority} />
-                    </td>
-                    <td data-label="Source">{sourceLabels[enquiry.source]}</td>
-                    <td data-label="Received">
-                      <time dateTime={enquiry.createdAt}>{formatDateTime(enquiry.createdAt)}</time>
-                    </td>
-                    <td className="row-action">
-                      <button
-                        type="button"
-                        onClick={() => claimRow(enquiry)}
-                        disabled={claiming}
-                        aria-label={`Claim ${enquiry.name}'s enquiry`}
-                      >
-                        {claiming ? 'Claiming…' : 'Claim'}
-                      </button>
-                    </td>
-                  </tr>
+                  <button
+                    type="button"
+                    onClick={() => claimRow(enquiry)}
+                    disabled={claiming}
+                    aria-label={`Claim ${enquiry.name}'s enquiry`}
+                  >
+                    {claiming ? 'Claiming…' : 'Claim'}
+                  </button>
                 )
-              })}
-            </tbody>
-          </table>
-        </div>
+              },
+            },
+          ]}
+        />
       )}
-      {list && (cursors.length > 0 || list.nextCursor) && (
-        <nav className="pager" aria-label="Pool pages">
-          <button
-            type="button"
-            className="button-secondary"
-            disabled={cursors.length === 0}
-            onClick={() => setTrail({ filters: filterKey, cursors: cursors.slice(0, -1) })}
-          >
-            Previous page
-          </button>
-          <span>
-            Page {pageNumber} of {Math.max(list.pages, 1)}
-          </span>
-          <button
-            type="button"
-            className="button-secondary"
-            disabled={!list.nextCursor || pool.isPlaceholderData}
-            onClick={() => {
-              if (list.nextCursor)
-                setTrail({ filters: filterKey, cursors: [...cursors, list.nextCursor] })
-            }}
-          >
-            Next page
-          </button>
-        </nav>
-      )}
+      <CursorPager label="Pool pages" paging={paging} query={pool} />
     </Page>
   )
 }

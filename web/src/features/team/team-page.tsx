@@ -1,25 +1,27 @@
 import { type FormEvent, useState } from 'react'
 import { useSearchParams } from 'react-router'
 import { Alert } from '../../components/alert'
-import { Field } from '../../components/field'
+import { DataTable } from '../../components/data-table'
+import { Field, PasswordField, SelectField } from '../../components/field'
 import { Loading } from '../../components/loading'
 import { Page } from '../../components/page'
+import { NumberedPager, pageFrom } from '../../components/pager'
 import { ApiError } from '../../lib/api-client'
 import type { TeamMember } from '../../lib/api-models'
 import { useSession } from '../../lib/auth-store'
-import { formatDateTime } from '../../lib/enquiry-labels'
+import { formatDateTime, optionsOf } from '../../lib/enquiry-labels'
 import { type NewMember, useAddMember, useTeam, useUpdateMember } from './api'
 
 export function TeamPage() {
   const [params, setParams] = useSearchParams()
-  const page = Math.max(1, Math.floor(Number(params.get('page'))) || 1)
+  const page = pageFrom(params)
   const team = useTeam(page)
   const update = useUpdateMember()
   const [done, setDone] = useState<string>()
   const me = useSession()?.employee.id
   const list = team.data
 
-  const change = (member: TeamMember, patch: { role?: TeamMember['role']; isActive?: boolean }) => {
+  const change = (member: TeamMember, patch: MemberChange) => {
     setDone(undefined)
     update.mutate(
       { id: member._id, ...patch },
@@ -36,90 +38,78 @@ export function TeamPage() {
       {team.error && <Alert tone="error">{team.error.message}</Alert>}
       {team.isPending && <Loading label="Loading the team…" />}
       {list && (
-        <div className="table-wrap">
-          <table className="responsive-table">
-            <caption className="visually-hidden">The team</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-                <th scope="col">Open leads</th>
-                <th scope="col">Last login</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.map((member) => (
-                <tr key={member._id}>
-                  <th scope="row" data-label="Name">
-                    {member.name}
-                    {member._id === me && ' (you)'}
-                  </th>
-                  <td data-label="Email">{member.email}</td>
-                  <td data-label="Role">{member.role === 'admin' ? 'Admin' : 'Counselor'}</td>
-                  <td data-label="Status">{member.isActive ? 'Active' : 'Deactivated'}</td>
-                  <td data-label="Open leads">{member.openLeads}</td>
-                  <td data-label="Last login">
-                    {member.lastLogin ? formatDateTime(member.lastLogin) : 'Never'}
-                  </td>
-                  <td className="row-action">
-                    <div className="button-row">
-                      <button
-                        type="button"
-                        className="button-secondary"
-                        disabled={update.isPending}
-                        aria-label={`${member.role === 'admin' ? 'Make counselor' : 'Make admin'}: ${member.name}`}
-                        onClick={() =>
-                          change(member, { role: member.role === 'admin' ? 'counselor' : 'admin' })
-                        }
-                      >
-                        {member.role === 'admin' ? 'Make counselor' : 'Make admin'}
-                      </button>
-                      <button
-                        type="button"
-                        className={member.isActive ? 'button-danger' : 'button-secondary'}
-                        disabled={update.isPending}
-                        aria-label={`${member.isActive ? 'Deactivate' : 'Reactivate'} ${member.name}`}
-                        onClick={() => change(member, { isActive: !member.isActive })}
-                      >
-                        {member.isActive ? 'Deactivate' : 'Reactivate'}
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="The team"
+          rows={list.data}
+          columns={[
+            {
+              header: 'Name',
+              rowHeader: true,
+              cell: (member) => `${member.name}${member._id === me ? ' (you)' : ''}`,
+            },
+            { header: 'Email', cell: (member) => member.email },
+            { header: 'Role', cell: (member) => (member.role === 'admin' ? 'Admin' : 'Counselor') },
+            { header: 'Status', cell: (member) => (member.isActive ? 'Active' : 'Deactivated') },
+            { header: 'Open leads', cell: (member) => member.openLeads },
+            {
+              header: 'Last login',
+              cell: (member) => (member.lastLogin ? formatDateTime(member.lastLogin) : 'Never'),
+            },
+            {
+              header: 'Actions',
+              action: true,
+              cell: (member) => (
+                <MemberActions member={member} busy={update.isPending} onChange={change} />
+              ),
+            },
+          ]}
+        />
       )}
-      {list && list.pages > 1 && (
-        <nav className="pager" aria-label="Pages of the team">
-          <button
-            type="button"
-            className="button-secondary"
-            disabled={page <= 1}
-            onClick={() => setParams({ page: String(page - 1) })}
-          >
-            Previous page
-          </button>
-          <span>
-            Page {page} of {list.pages}
-          </span>
-          <button
-            type="button"
-            className="button-secondary"
-            disabled={page >= list.pages}
-            onClick={() => setParams({ page: String(page + 1) })}
-          >
-            Next page
-          </button>
-        </nav>
+      {list && (
+        <NumberedPager
+          label="Pages of the team"
+          page={page}
+          pages={list.pages}
+          goTo={(next) => setParams({ page: String(next) })}
+        />
       )}
     </Page>
+  )
+}
+
+type MemberChange = { role?: TeamMember['role']; isActive?: boolean }
+
+interface MemberActionsProps {
+  member: TeamMember
+  busy: boolean
+  onChange: (member: TeamMember, patch: MemberChange) => void
+}
+
+function MemberActions({ member, busy, onChange }: MemberActionsProps) {
+  const otherRole = member.role === 'admin' ? 'counselor' : 'admin'
+  const roleAction = otherRole === 'admin' ? 'Make admin' : 'Make counselor'
+  const activeAction = member.isActive ? 'Deactivate' : 'Reactivate'
+  return (
+    <div className="button-row">
+      <button
+        type="button"
+        className="button-secondary"
+        disabled={busy}
+        aria-label={`${roleAction}: ${member.name}`}
+        onClick={() => onChange(member, { role: otherRole })}
+      >
+        {roleAction}
+      </button>
+      <button
+        type="button"
+        className={member.isActive ? 'button-danger' : 'button-secondary'}
+        disabled={busy}
+        aria-label={`${activeAction} ${member.name}`}
+        onClick={() => onChange(member, { isActive: !member.isActive })}
+      >
+        {activeAction}
+      </button>
+    </div>
   )
 }
 
@@ -158,31 +148,23 @@ function AddMemberForm() {
           onChange={(event) => set({ email: event.target.value })}
           error={errors.email}
         />
-        <Field
+        <PasswordField
           label="Initial password"
-          type="password"
           autoComplete="new-password"
-          required
           minLength={8}
-          maxLength={128}
           hint="At least 8 characters; they can change it after logging in."
           value={member.password}
           onChange={(event) => set({ password: event.target.value })}
           error={errors.password}
         />
-        <div className="field">
-          <label htmlFor="new-member-role">Role</label>
-          <select
-            id="new-member-role"
-            value={member.role}
-            onChange={(event) =>
-              set({ role: event.target.value === 'admin' ? 'admin' : 'counselor' })
-            }
-          >
-            <option value="counselor">Counselor</option>
-            <option value="admin">Admin</option>
-          </select>
-        </div>
+        <SelectField
+          label="Role"
+          options={optionsOf({ counselor: 'Counselor', admin: 'Admin' })}
+          value={member.role}
+          onChange={(event) =>
+            set({ role: event.target.value === 'admin' ? 'admin' : 'counselor' })
+          }
+        />
         <div className="filter-actions">
           <button type="submit" disabled={add.isPending}>
             Add to the team

@@ -98,6 +98,7 @@ describe('names clients of the seed read', () => {
       '/api/enquiries/my-enquiries',
       '/api/employees',
       `/api/employees/${counselor.id}`,
+      '/api/stats',
     ]) {
       const { status, body } = await call(app, { method: 'GET', url, token: admin.token })
       assert.equal(status, 200, url)

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { enquiryPriorities, enquirySources, enquiryStatuses } from '../../db/schema/index.js'
-import { DateTime, ObjectIdString, responses } from '../../schemas.js'
+import { forAdmins } from '../../plugins/auth.js'
+import { DateTime, Identity, responses, withId } from '../../schemas.js'
 import { AdminFilterFields } from '../enquiries/schemas.js'
 import { toEnquiryFilter } from '../enquiries/service.js'
 import { DAYS, summarize, unprefix } from './repository.js'
@@ -23,7 +24,7 @@ const StatsResponse = Type.Object({
     byCourse: Type.Array(Type.Object({ courseInterest: Type.String(), count: Type.Integer() })),
     counselors: Type.Array(
       Type.Object({
-        _id: ObjectIdString,
+        ...Identity,
         name: Type.String(),
         claimed: Type.Integer(),
         contacted: Type.Integer(),
@@ -67,7 +68,6 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/stats',
     {
-      preValidation: app.requireAdmin,
       schema: {
         tags: ['reports (admin)'],
         summary: 'Pipeline figures for enquiries created in [from, to]',
@@ -91,7 +91,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           bySource: unprefix(row, 'source_', enquirySources),
           byPriority: unprefix(row, 'priority_', enquiryPriorities),
           byCourse,
-          counselors,
+          counselors: counselors.map(withId),
           funnel: {
             submitted: totals?.submitted ?? 0,
             claimed: totals?.taken ?? 0,
@@ -110,4 +110,4 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
-export default reportRoutes
+export default forAdmins(reportRoutes)

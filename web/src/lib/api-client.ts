@@ -2,7 +2,7 @@ import createClient, { type Middleware } from 'openapi-fetch'
 import type { paths } from './api-types'
 import { endSession, getToken } from './auth-store'
 
-/** Every failure the API answers with: `{success: false, message, errors?}`, plus what the console needs. */
+/** Every failure the API answers with: `{success: false, message, code, errors?}`, plus what the console needs. */
 export class ApiError extends Error {
   override name = 'ApiError'
   constructor(
@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly fieldErrors: Record<string, string> = {},
     /** Seconds to wait, from Retry-After on a 429. */
     readonly retryAfterSeconds?: number,
+    /** The API's stable error code (docs/api.md); absent when the server could not be reached. */
+    readonly code?: string,
   ) {
     super(message)
   }
@@ -44,6 +46,7 @@ api.use(authenticate)
 
 interface ErrorBody {
   message?: unknown
+  code?: unknown
   errors?: unknown
 }
 
@@ -78,7 +81,8 @@ export function toApiError(error: unknown, response: Response): ApiError {
   if (response.status === 429 && retryAfter !== undefined) {
     message = `Too many requests. Please try again in ${describeSeconds(retryAfter)}.`
   }
-  return new ApiError(response.status, message, fieldErrorsOf(body.errors), retryAfter)
+  const code = typeof body.code === 'string' ? body.code : undefined
+  return new ApiError(response.status, message, fieldErrorsOf(body.errors), retryAfter, code)
 }
 
 export function describeSeconds(seconds: number): string {

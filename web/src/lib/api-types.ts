@@ -4375,6 +4375,11 @@ export interface paths {
                                     /** @description converted ÷ every lead they hold, 0–1 */
                                     conversionRate: number;
                                     converted: number;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
                                     lost: number;
                                     /** @description median seconds from an enquiry’s creation to their first claim or assignment of it; null when they took none */
                                     medianSecondsToClaim: number | null;

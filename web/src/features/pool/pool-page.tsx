@@ -24,12 +24,10 @@ type ClaimOutcome =
   | { kind: 'failed'; name: string; message: string }
 
 function claimFailure(error: unknown, name: string): string {
-  if (error instanceof ApiError && error.status === 409) {
-    return error.message === 'Enquiry has already been claimed'
-      ? `Someone else claimed ${name}'s enquiry first. It has been removed from the pool.`
-      : error.message
+  if (error instanceof ApiError && error.code === 'ENQUIRY_ALREADY_CLAIMED') {
+    return `Someone else claimed ${name}'s enquiry first. It has been removed from the pool.`
   }
-  if (error instanceof ApiError && error.status === 404) {
+  if (error instanceof ApiError && error.code === 'ENQUIRY_NOT_FOUND') {
     return `${name}'s enquiry no longer exists. It has been removed from the pool.`
   }
   return error instanceof Error ? error.message : 'The enquiry could not be claimed'

@@ -10,6 +10,7 @@ import {
   buildTestApp,
   call,
   createEmployee,
+  employeeRef,
   type TestEmployee,
   testConfig,
   uniqueEmail,
@@ -223,12 +224,7 @@ describe('PATCH /api/employees/:id', () => {
       }
       const released = history.activity.at(-1)
       assert.equal(released?.type, 'released')
-      assert.deepEqual(released?.previousOwner, {
-        _id: leaving.id,
-        id: leaving.id,
-        name: 'Leaving Soon',
-        email: leaving.email,
-      })
+      assert.deepEqual(released?.previousOwner, employeeRef(leaving))
     }
     const [kept] = await app.db.select().from(enquiries).where(eq(enquiries.id, converted))
     assert.deepEqual(

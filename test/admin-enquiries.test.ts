@@ -10,6 +10,7 @@ import {
   buildTestApp,
   call,
   createEmployee,
+  employeeRef,
   fieldErrors,
   type TestEmployee,
 } from './support/app.js'
@@ -115,18 +116,13 @@ describe('POST /api/enquiries/:id/assign', () => {
     assert.equal(status, 200)
     const data = body.data as Record<string, unknown>
     assert.equal(data.status, 'claimed')
-    assert.deepEqual(data.claimedBy, { _id: ann.id, id: ann.id, name: 'Ann', email: ann.email })
+    assert.deepEqual(data.claimedBy, employeeRef(ann))
     const entry = (
       (await detail(app, id, admin.token)).body.data as { activity: Record<string, unknown>[] }
     ).activity.at(-1)
     assert.equal(entry?.type, 'assigned')
-    assert.deepEqual(entry?.actor, {
-      _id: admin.id,
-      id: admin.id,
-      name: 'Admin',
-      email: admin.email,
-    })
-    assert.deepEqual(entry?.employee, { _id: ann.id, id: ann.id, name: 'Ann', email: ann.email })
+    assert.deepEqual(entry?.actor, employeeRef(admin))
+    assert.deepEqual(entry?.employee, employeeRef(ann))
     assert.equal(entry?.previousOwner, null)
     const mine = await list(app, '/api/enquiries/my-enquiries', ann.token)
     assert.ok(mine.body.data.some((e) => e._id === id))
@@ -148,12 +144,7 @@ describe('POST /api/enquiries/:id/assign', () => {
     const entry = (
       (await detail(app, id, admin.token)).body.data as { activity: Record<string, unknown>[] }
     ).activity.at(-1)
-    assert.deepEqual(entry?.previousOwner, {
-      _id: ann.id,
-      id: ann.id,
-      name: 'Ann',
-      email: ann.email,
-    })
+    assert.deepEqual(entry?.previousOwner, employeeRef(ann))
     assert.equal(
       (await detail(app, id, ann.token)).status,
       403,

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { activity, enquiries } from '../src/db/schema/index.js'
-import { buildTestApp, call, createEmployee, fieldErrors } from './support/app.js'
+import { buildTestApp, call, createEmployee, employeeRef, fieldErrors } from './support/app.js'
 import { claim, list, submitEnquiry } from './support/enquiries.js'
 
 describe('POST /api/enquiries/:id/claim', () => {
@@ -24,12 +24,7 @@ describe('POST /api/enquiries/:id/claim', () => {
     assert.equal(data._id, id)
     assert.equal(data.name, 'Alice Smith')
     assert.equal(data.status, 'claimed')
-    assert.deepEqual(data.claimedBy, {
-      _id: counselor.id,
-      id: counselor.id,
-      name: 'John Doe',
-      email: counselor.email,
-    })
+    assert.deepEqual(data.claimedBy, employeeRef(counselor))
     assert.ok(!Number.isNaN(Date.parse(String(data.claimedAt))))
 
     const pool = await list(app, '/api/enquiries/unclaimed?limit=100', counselor.token)

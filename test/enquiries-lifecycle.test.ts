@@ -8,6 +8,7 @@ import {
   buildTestApp,
   call,
   createEmployee,
+  employeeRef,
   fieldErrors,
   type TestEmployee,
 } from './support/app.js'
@@ -67,24 +68,14 @@ describe('GET /api/enquiries/:id', () => {
       data.notes.map((n) => n.text),
       ['First call', 'Second call'],
     )
-    assert.deepEqual(data.notes[0]?.addedBy, {
-      _id: owner.id,
-      id: owner.id,
-      name: 'Owner One',
-      email: owner.email,
-    })
+    assert.deepEqual(data.notes[0]?.addedBy, employeeRef(owner))
     assert.match(data.notes[0]?._id ?? '', /^[0-9a-f]{24}$/)
     assert.deepEqual(
       data.activity.map((a) => a.type),
       ['created', 'claimed', 'note_added', 'note_added'],
     )
     assert.equal(data.activity[0]?.actor, null)
-    assert.deepEqual(data.activity[1]?.actor, {
-      _id: owner.id,
-      id: owner.id,
-      name: 'Owner One',
-      email: owner.email,
-    })
+    assert.deepEqual(data.activity[1]?.actor, employeeRef(owner))
   })
 
   test('a counselor may read an unclaimed enquiry', async () => {
@@ -256,12 +247,7 @@ describe('POST /api/enquiries/:id/release', () => {
     const { body: after } = await detail(app, id, admin.token)
     const released = (after.data as { activity: Record<string, unknown>[] }).activity.at(-1)
     assert.equal(released?.type, 'released')
-    assert.deepEqual(released?.previousOwner, {
-      _id: owner.id,
-      id: owner.id,
-      name: 'Owner One',
-      email: owner.email,
-    })
+    assert.deepEqual(released?.previousOwner, employeeRef(owner))
     assert.equal(
       (await claim(app, id, other.token)).status,
       200,

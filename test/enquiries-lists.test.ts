@@ -4,7 +4,14 @@ import { PGlite } from '@electric-sql/pglite'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
 import { wrapPglite } from '../src/db/client.js'
-import { buildTestApp, call, createEmployee, type TestEmployee, testConfig } from './support/app.js'
+import {
+  buildTestApp,
+  call,
+  createEmployee,
+  employeeRef,
+  type TestEmployee,
+  testConfig,
+} from './support/app.js'
 import { claim, list, submitEnquiry } from './support/enquiries.js'
 
 describe('GET /api/enquiries/unclaimed', () => {
@@ -174,12 +181,7 @@ describe('GET /api/enquiries/my-enquiries', () => {
       body.data.map((e) => e._id),
       [...claimedByMe].reverse(),
     )
-    assert.deepEqual(body.data[0]?.claimedBy, {
-      _id: mine.id,
-      id: mine.id,
-      name: 'John Doe',
-      email: mine.email,
-    })
+    assert.deepEqual(body.data[0]?.claimedBy, employeeRef(mine))
     assert.ok(body.data.every((e) => typeof e.claimedAt === 'string'))
   })
 

@@ -71,6 +71,14 @@ export async function createEmployee(
   return { id: stored.id, name, email, password, role, token: app.issueToken(stored) }
 }
 
+/** How the API names an employee inside a record (an owner, an author, an actor). */
+export const employeeRef = (employee: Pick<TestEmployee, 'id' | 'name' | 'email'>) => ({
+  _id: employee.id,
+  id: employee.id,
+  name: employee.name,
+  email: employee.email,
+})
+
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
 /** app.inject with a JSON body parsed (other bodies: `{}`; the raw text is on `response`). */

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { objectId } from '../../db/schema/columns.js'
-import type { Employee, EmployeeRef, EnquiryStatus } from '../../db/schema/index.js'
+import type { Employee, EmployeeRef } from '../../db/schema/index.js'
 import { AppError, validationFailed } from '../../errors.js'
 import { findEmployeeRef, shareLockActiveEmployee } from '../employees/service.js'
 import { cursorAfter, readCursor, supportsCursor } from './cursor.js'
@@ -25,6 +25,7 @@ import {
   returnToPool,
   setStatus,
 } from './repository.js'
+import { isClosed, type StatusTarget, statusChange } from './rules.js'
 
 export type Actor = Pick<Employee, 'id' | 'role'>
 
@@ -33,7 +34,6 @@ export { type EnquiryFilter, whereOf } from './listing.js'
 
 const isAdmin = (actor: Actor) => actor.role === 'admin'
 const owns = (actor: Actor, state: EnquiryState) => state.claimedBy === actor.id
-const isClosed = (status: EnquiryStatus) => status === 'converted' || status === 'lost'
 
 /**
  * A public form submission. A person with an open lead (same email, or same phone digits) does not
@@ -183,33 +183,14 @@ function requireOwnerOrAdmin(actor: Actor, state: EnquiryState): void {
 export async function changeStatus(
   db: Db,
   id: string,
-  target: 'contacted' | 'converted' | 'lost',
+  target: StatusTarget,
   actor: Actor,
 ): Promise<EnquiryRecord> {
   try {
     await db.transaction(async (tx) => {
       const state = await lockEnquiry(tx, id)
       requireOwnerOrAdmin(actor, state)
-      if (state.status === 'unclaimed') {
-        throw new AppError(
-          'ENQUIRY_NOT_CLAIMED',
-          'Claim or assign this enquiry before changing its status',
-        )
-      }
-      if (state.status === target) return // nothing changes, nothing is recorded
-      if (isClosed(state.status)) {
-        if (!isAdmin(actor))
-          throw new AppError(
-            'ENQUIRY_CLOSED',
-            `Enquiry is already ${state.status} and cannot change`,
-          )
-        if (target !== 'contacted') {
-          throw new AppError(
-            'INVALID_STATUS_TRANSITION',
-            `A ${state.status} enquiry can only be reopened to contacted`,
-          )
-        }
-      }
+      if (statusChange(state.status, target, isAdmin(actor)) === 'unchanged') return // nothing recorded
       await setStatus(tx, id, target)
       await recordActivity(tx, {
         enquiryId: id,

@@ -201,6 +201,16 @@ export function loadConfig(
   environment: Record<string, string | undefined> = process.env,
   dotEnvPath: string | undefined = resolve('.env'),
 ): Config {
+  const env = readEnv(environment, dotEnvPath)
+  checkCombinations(env)
+  return toConfig(env)
+}
+
+/** The variables the schema knows, from .env then the environment (which wins), validated. */
+function readEnv(
+  environment: Record<string, string | undefined>,
+  dotEnvPath: string | undefined,
+): Env {
   const merged: Record<string, string> = {}
   const sources = [dotEnvPath ? readDotEnv(dotEnvPath) : {}, environment]
   for (const source of sources) {
@@ -209,10 +219,8 @@ export function loadConfig(
       if (value !== undefined && value !== '') merged[key] = value
     }
   }
-
-  let env: Env
   try {
-    env = envSchema<Env>({
+    return envSchema<Env>({
       schema: EnvSchema,
       data: merged,
       env: false,
@@ -221,9 +229,11 @@ export function loadConfig(
   } catch (error) {
     throw new ConfigError(describeEnvError(error))
   }
+}
 
-  const isProduction = env.NODE_ENV === 'production'
-  if (isProduction && (!env.JWT_SECRET || env.JWT_SECRET.length < 32)) {
+/** Rules that involve more than one variable, or the environment. */
+function checkCombinations(env: Env): void {
+  if (env.NODE_ENV === 'production' && (!env.JWT_SECRET || env.JWT_SECRET.length < 32)) {
     throw new ConfigError(
       'Invalid configuration: JWT_SECRET must be set to at least 32 characters in production',
     )
@@ -249,7 +259,10 @@ export function loadConfig(
       'Invalid configuration: WEB_CONCURRENCY above 1 needs DATABASE_URL on a PostgreSQL server (only one process may open the embedded database)',
     )
   }
+}
 
+function toConfig(env: Env): Config {
+  const isProduction = env.NODE_ENV === 'production'
   return {
     port: env.PORT,
     host: env.HOST,

@@ -1,6 +1,6 @@
 import fastifyJwt from '@fastify/jwt'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { Employee, EmployeeRole } from '../db/schema/index.js'
@@ -110,43 +110,10 @@ export default fp<AuthPluginOptions>(
       app.jwt.sign({ sub: employee.id, role: employee.role, ver: employee.tokenVersion }),
     )
 
-    const callers = new CallerCache(config.authCacheTtlMs, findCaller)
-    if (config.authCacheTtlMs > 0) {
-      let stopping = false
-      const stopListening = await app.listenToDatabase(
-        EMPLOYEE_CHANGED,
-        (id) => callers.forget(id),
-        (listening) => {
-          callers.enabled = listening
-          if (!listening && !stopping) {
-            app.log.warn('employee change notifications lost: reading callers on every request')
-          }
-        },
-      )
-      app.addHook('onClose', async () => {
-        stopping = true
-        await stopListening()
-      })
-    }
+    const callers = await cachedCallers(app, config.authCacheTtlMs, findCaller)
     app.decorate('forgetCaller', (employeeId: string) => callers.forget(employeeId))
 
-    // The rate limiter (which keys on the employee) and authenticate both need the verified token:
-    // verify it once per request.
-    const verified = new WeakMap<FastifyRequest, { claims: unknown } | { error: unknown }>()
-    function verifyBearer(request: FastifyRequest): { claims: unknown } | { error: unknown } {
-      let outcome = verified.get(request)
-      if (!outcome) {
-        const token = bearerTokenOf(request.headers.authorization)
-        try {
-          if (!token) throw new Error('no bearer token')
-          outcome = { claims: app.jwt.verify(token) }
-        } catch (error) {
-          outcome = { error }
-        }
-        verified.set(request, outcome)
-      }
-      return outcome
-    }
+    const verifyBearer = bearerVerifier(app)
     app.decorate('verifyBearer', (request: FastifyRequest) => {
       const outcome = verifyBearer(request)
       return 'claims' in outcome && isTokenClaims(outcome.claims) ? outcome.claims : undefined
@@ -183,3 +150,56 @@ export default fp<AuthPluginOptions>(
   },
   { name: 'auth', dependencies: ['database'] },
 )
+
+/**
+ * The callers' cache, kept true by the database: a change to an employee made by any instance is
+ * notified (drizzle/0005) and forgotten here; while notifications are lost nothing is cached.
+ */
+async function cachedCallers(
+  app: FastifyInstance,
+  ttlMs: number,
+  findCaller: AuthPluginOptions['findCaller'],
+): Promise<CallerCache> {
+  const callers = new CallerCache(ttlMs, findCaller)
+  if (ttlMs === 0) return callers
+  let stopping = false
+  const stopListening = await app.listenToDatabase(
+    EMPLOYEE_CHANGED,
+    (id) => callers.forget(id),
+    (listening) => {
+      callers.enabled = listening
+      if (!listening && !stopping) {
+        app.log.warn('employee change notifications lost: reading callers on every request')
+      }
+    },
+  )
+  app.addHook('onClose', async () => {
+    stopping = true
+    await stopListening()
+  })
+  return callers
+}
+
+type Verification = { claims: unknown } | { error: unknown }
+
+/**
+ * Verifies a request's bearer token once: the rate limiter (which keys on the employee) and
+ * authenticate both need it.
+ */
+function bearerVerifier(app: FastifyInstance): (request: FastifyRequest) => Verification {
+  const verified = new WeakMap<FastifyRequest, Verification>()
+  return (request) => {
+    let outcome = verified.get(request)
+    if (!outcome) {
+      const token = bearerTokenOf(request.headers.authorization)
+      try {
+        if (!token) throw new Error('no bearer token')
+        outcome = { claims: app.jwt.verify(token) }
+      } catch (error) {
+        outcome = { error }
+      }
+      verified.set(request, outcome)
+    }
+    return outcome
+  }
+}

@@ -34,6 +34,12 @@ const chunks = <T>(items: T[]): T[][] =>
 const isOpen = (status: string) => (openStatuses as readonly string[]).includes(status)
 const digitsOf = (phone: string) => phone.replace(/\D/g, '')
 
+/** What reading and checking found: records to skip (or to stop on), and values mapped on the way. */
+interface Findings {
+  invalid: string[]
+  mapped: string[]
+}
+
 /**
  * Imports the original system's collections as mongoexport wrote them. Every record is checked
  * first; unless skipInvalid, one bad record stops the import before anything is written. Records
@@ -44,105 +50,146 @@ export async function importMongoData(
   files: ImportFiles,
   options: { skipInvalid: boolean },
 ): Promise<ImportReport> {
+  const findings: Findings = { invalid: [], mapped: [] }
+  const employeeFile = files.employees ? readEmployees(files.employees, findings) : undefined
+  const enquiryFile = files.enquiries ? readEnquiries(files.enquiries, findings) : undefined
+  const { accepted: acceptedEmployees, known } = await checkEmployees(
+    db,
+    employeeFile?.rows ?? [],
+    findings,
+  )
+  const acceptedEnquiries = await checkEnquiries(db, enquiryFile?.rows ?? [], known, findings)
+
   const report: ImportReport = {
-    read: 0,
+    read: (employeeFile?.read ?? 0) + (enquiryFile?.read ?? 0),
     imported: { employees: 0, enquiries: 0, notes: 0 },
     alreadyPresent: 0,
     skipped: [],
-    mapped: [],
+    mapped: findings.mapped,
     errors: [],
   }
-  const invalid: string[] = []
-
-  const employeeRows: ImportedEmployee[] = []
-  if (files.employees) {
-    const { records, errors } = readMongoExport(files.employees.text)
-    invalid.push(...errors.map((e) => `${files.employees?.name}: ${e}`))
-    report.read += records.length + errors.length
-    const emails = new Map<string, string>()
-    for (const { where, value } of records) {
-      const converted = convertEmployee(value)
-      const at = `${files.employees.name} ${where}`
-      if (!converted.ok) {
-        invalid.push(`${at}: ${converted.reason}`)
-        continue
-      }
-      const sameEmail = emails.get(converted.row.email)
-      if (sameEmail && sameEmail !== converted.row.id) {
-        invalid.push(`${at}: email ${converted.row.email} is used by another employee in the file`)
-        continue
-      }
-      emails.set(converted.row.email, converted.row.id)
-      report.mapped.push(...converted.mapped.map((m) => `${at}: ${m}`))
-      employeeRows.push(converted.row)
-    }
+  if (findings.invalid.length > 0 && !options.skipInvalid) {
+    report.errors = findings.invalid
+    return report
   }
+  report.skipped = findings.invalid
+  report.imported = await db.transaction((tx) => write(tx, acceptedEmployees, acceptedEnquiries))
+  report.alreadyPresent =
+    acceptedEmployees.length -
+    report.imported.employees +
+    acceptedEnquiries.length -
+    report.imported.enquiries
+  return report
+}
 
-  const enquiryRows: { at: string; row: ImportedEnquiry }[] = []
-  if (files.enquiries) {
-    const { records, errors } = readMongoExport(files.enquiries.text)
-    invalid.push(...errors.map((e) => `${files.enquiries?.name}: ${e}`))
-    report.read += records.length + errors.length
-    for (const { where, value } of records) {
-      const converted = convertEnquiry(value)
-      const at = `${files.enquiries.name} ${where}`
-      if (!converted.ok) {
-        invalid.push(`${at}: ${converted.reason}`)
-        continue
-      }
-      report.mapped.push(...converted.mapped.map((m) => `${at}: ${m}`))
-      enquiryRows.push({ at, row: converted.row })
+function readEmployees(file: { name: string; text: string }, findings: Findings) {
+  const { records, errors } = readMongoExport(file.text)
+  findings.invalid.push(...errors.map((e) => `${file.name}: ${e}`))
+  const rows: ImportedEmployee[] = []
+  const emails = new Map<string, string>()
+  for (const { where, value } of records) {
+    const converted = convertEmployee(value)
+    const at = `${file.name} ${where}`
+    if (!converted.ok) {
+      findings.invalid.push(`${at}: ${converted.reason}`)
+      continue
     }
+    const sameEmail = emails.get(converted.row.email)
+    if (sameEmail && sameEmail !== converted.row.id) {
+      findings.invalid.push(
+        `${at}: email ${converted.row.email} is used by another employee in the file`,
+      )
+      continue
+    }
+    emails.set(converted.row.email, converted.row.id)
+    findings.mapped.push(...converted.mapped.map((m) => `${at}: ${m}`))
+    rows.push(converted.row)
   }
+  return { rows, read: records.length + errors.length }
+}
 
-  // Checks against what the database already holds.
-  const existingEmployees = await db
-    .select({ id: employees.id, email: employees.email })
-    .from(employees)
-  const knownEmployees = new Set([
-    ...existingEmployees.map((e) => e.id),
-    ...employeeRows.map((e) => e.id),
-  ])
-  const emailOwner = new Map(existingEmployees.map((e) => [e.email.toLowerCase(), e.id]))
-  const acceptedEmployees = employeeRows.filter((employee) => {
+function readEnquiries(file: { name: string; text: string }, findings: Findings) {
+  const { records, errors } = readMongoExport(file.text)
+  findings.invalid.push(...errors.map((e) => `${file.name}: ${e}`))
+  const rows: { at: string; row: ImportedEnquiry }[] = []
+  for (const { where, value } of records) {
+    const converted = convertEnquiry(value)
+    const at = `${file.name} ${where}`
+    if (!converted.ok) {
+      findings.invalid.push(`${at}: ${converted.reason}`)
+      continue
+    }
+    findings.mapped.push(...converted.mapped.map((m) => `${at}: ${m}`))
+    rows.push({ at, row: converted.row })
+  }
+  return { rows, read: records.length + errors.length }
+}
+
+/** Employees whose email another employee in the database already has are refused. */
+async function checkEmployees(db: Db, rows: ImportedEmployee[], findings: Findings) {
+  const existing = await db.select({ id: employees.id, email: employees.email }).from(employees)
+  const known = new Set([...existing.map((e) => e.id), ...rows.map((e) => e.id)])
+  const emailOwner = new Map(existing.map((e) => [e.email.toLowerCase(), e.id]))
+  const accepted = rows.filter((employee) => {
     const owner = emailOwner.get(employee.email)
     if (owner && owner !== employee.id) {
-      invalid.push(
+      findings.invalid.push(
         `employee ${employee.id}: email ${employee.email} already belongs to employee ${owner}`,
       )
-      knownEmployees.delete(employee.id)
+      known.delete(employee.id)
       return false
     }
     return true
   })
+  return { accepted, known }
+}
 
-  const openEmails = enquiryRows.filter((e) => isOpen(e.row.status)).map((e) => e.row.email)
-  const openDigits = enquiryRows
-    .filter((e) => isOpen(e.row.status))
-    .map((e) => digitsOf(e.row.phone))
+/**
+ * Enquiries must name known owners, and an open one must not collide with another open one for
+ * the same email or phone (in the database or earlier in the file); unknown note authors are
+ * dropped.
+ */
+async function checkEnquiries(
+  db: Db,
+  rows: { at: string; row: ImportedEnquiry }[],
+  knownEmployees: Set<string>,
+  findings: Findings,
+): Promise<ImportedEnquiry[]> {
+  const openRows = rows.filter((e) => isOpen(e.row.status)).map((e) => e.row)
   const existingOpen =
-    openEmails.length === 0
+    openRows.length === 0
       ? []
       : await db
           .select({ id: enquiries.id, email: enquiries.email, digits: enquiries.phoneDigits })
           .from(enquiries)
           .where(
-            sql`${inArray(enquiries.status, [...openStatuses])} AND ${or(inArray(enquiries.email, openEmails), inArray(enquiries.phoneDigits, openDigits))}`,
+            sql`${inArray(enquiries.status, [...openStatuses])} AND ${or(
+              inArray(
+                enquiries.email,
+                openRows.map((row) => row.email),
+              ),
+              inArray(
+                enquiries.phoneDigits,
+                openRows.map((row) => digitsOf(row.phone)),
+              ),
+            )}`,
           )
   const openByKey = new Map<string, string>()
   for (const row of existingOpen) {
     openByKey.set(`email:${row.email}`, row.id)
     openByKey.set(`phone:${row.digits}`, row.id)
   }
-  const acceptedEnquiries: ImportedEnquiry[] = []
-  for (const { at, row } of enquiryRows) {
+  const accepted: ImportedEnquiry[] = []
+  for (const { at, row } of rows) {
     if (row.claimedBy && !knownEmployees.has(row.claimedBy)) {
-      invalid.push(`${at}: claimedBy ${row.claimedBy} is not an imported or existing employee`)
+      findings.invalid.push(
+        `${at}: claimedBy ${row.claimedBy} is not an imported or existing employee`,
+      )
       continue
     }
     for (const note of row.notes) {
       if (note.addedBy && !knownEmployees.has(note.addedBy)) {
-        report.mapped.push(`${at}: note ${note.id} author ${note.addedBy} is unknown → no author`)
+        findings.mapped.push(`${at}: note ${note.id} author ${note.addedBy} is unknown → no author`)
         note.addedBy = null
       }
     }
@@ -152,89 +199,84 @@ export async function importMongoData(
         .map((key) => openByKey.get(key))
         .find((id) => id !== undefined && id !== row.id)
       if (other) {
-        invalid.push(`${at}: enquiry ${other} is already open for the same email or phone`)
+        findings.invalid.push(`${at}: enquiry ${other} is already open for the same email or phone`)
         continue
       }
       for (const key of keys) openByKey.set(key, row.id)
     }
-    acceptedEnquiries.push(row)
+    accepted.push(row)
   }
+  return accepted
+}
 
-  if (invalid.length > 0 && !options.skipInvalid) {
-    report.errors = invalid
-    return report
+/** Inserts what is not there yet, in batches, with each new enquiry's notes and history. */
+async function write(tx: Db, employeeRows: ImportedEmployee[], enquiryRows: ImportedEnquiry[]) {
+  const imported = { employees: 0, enquiries: 0, notes: 0 }
+  for (const batch of chunks(employeeRows)) {
+    const inserted = await tx
+      .insert(employees)
+      .values(batch)
+      .onConflictDoNothing({ target: employees.id })
+      .returning({ id: employees.id })
+    imported.employees += inserted.length
   }
-  report.skipped = invalid
+  for (const batch of chunks(enquiryRows)) {
+    const inserted = await tx
+      .insert(enquiries)
+      .values(batch.map(({ notes: _notes, ...row }) => row))
+      .onConflictDoNothing({ target: enquiries.id })
+      .returning({ id: enquiries.id })
+    imported.enquiries += inserted.length
+    const fresh = new Set(inserted.map((row) => row.id))
+    const created = batch.filter((row) => fresh.has(row.id))
+    const noteRows = created.flatMap((row) =>
+      row.notes.map((note) => ({ ...note, enquiryId: row.id })),
+    )
+    for (const noteBatch of chunks(noteRows)) {
+      const added = await tx
+        .insert(notes)
+        .values(noteBatch)
+        .onConflictDoNothing({ target: notes.id })
+        .returning({ id: notes.id })
+      imported.notes += added.length
+    }
+    for (const historyBatch of chunks(created.flatMap(historyOf))) {
+      await tx.insert(activity).values(historyBatch).onConflictDoNothing({ target: activity.id })
+    }
+  }
+  return imported
+}
 
-  await db.transaction(async (tx) => {
-    for (const batch of chunks(acceptedEmployees)) {
-      const inserted = await tx
-        .insert(employees)
-        .values(batch)
-        .onConflictDoNothing({ target: employees.id })
-        .returning({ id: employees.id })
-      report.imported.employees += inserted.length
-    }
-    for (const batch of chunks(acceptedEnquiries)) {
-      const inserted = await tx
-        .insert(enquiries)
-        .values(batch.map(({ notes: _notes, ...row }) => row))
-        .onConflictDoNothing({ target: enquiries.id })
-        .returning({ id: enquiries.id })
-      report.imported.enquiries += inserted.length
-      const fresh = new Set(inserted.map((row) => row.id))
-      const created = batch.filter((row) => fresh.has(row.id))
-      const noteRows = created.flatMap((row) =>
-        row.notes.map((note) => ({ ...note, enquiryId: row.id })),
-      )
-      for (const noteBatch of chunks(noteRows)) {
-        const added = await tx
-          .insert(notes)
-          .values(noteBatch)
-          .onConflictDoNothing({ target: notes.id })
-          .returning({ id: notes.id })
-        report.imported.notes += added.length
-      }
-      // The history starts where the old system's did: created, and claimed when it was.
-      const history = created.flatMap((row) => [
-        {
-          id: derivedId(row.id, 'created'),
-          enquiryId: row.id,
-          type: 'created' as const,
-          actorId: null,
-          at: row.createdAt,
-          details: { reason: 'imported' },
-        },
-        ...(row.claimedBy && row.claimedAt
-          ? [
-              {
-                id: derivedId(row.id, 'claimed'),
-                enquiryId: row.id,
-                type: 'claimed' as const,
-                actorId: row.claimedBy,
-                at: row.claimedAt,
-                details: { reason: 'imported' },
-              },
-            ]
-          : []),
-        ...row.notes.map((note) => ({
-          id: derivedId(row.id, 'note', note.id),
-          enquiryId: row.id,
-          type: 'note_added' as const,
-          actorId: note.addedBy,
-          at: note.addedAt,
-          details: { noteId: note.id },
-        })),
-      ])
-      for (const historyBatch of chunks(history)) {
-        await tx.insert(activity).values(historyBatch).onConflictDoNothing({ target: activity.id })
-      }
-    }
-  })
-  report.alreadyPresent =
-    acceptedEmployees.length -
-    report.imported.employees +
-    acceptedEnquiries.length -
-    report.imported.enquiries
-  return report
+/** The history starts where the old system's did: created, claimed when it was, and each note. */
+function historyOf(row: ImportedEnquiry) {
+  return [
+    {
+      id: derivedId(row.id, 'created'),
+      enquiryId: row.id,
+      type: 'created' as const,
+      actorId: null,
+      at: row.createdAt,
+      details: { reason: 'imported' },
+    },
+    ...(row.claimedBy && row.claimedAt
+      ? [
+          {
+            id: derivedId(row.id, 'claimed'),
+            enquiryId: row.id,
+            type: 'claimed' as const,
+            actorId: row.claimedBy,
+            at: row.claimedAt,
+            details: { reason: 'imported' },
+          },
+        ]
+      : []),
+    ...row.notes.map((note) => ({
+      id: derivedId(row.id, 'note', note.id),
+      enquiryId: row.id,
+      type: 'note_added' as const,
+      actorId: note.addedBy,
+      at: note.addedAt,
+      details: { noteId: note.id },
+    })),
+  ]
 }

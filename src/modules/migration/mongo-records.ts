@@ -181,41 +181,12 @@ export function convertEnquiry(value: unknown): Conversion<ImportedEnquiry> {
   const mapped: string[] = []
   const source = oneOf(doc.source, enquirySources, 'other', 'source', mapped)
   const priority = oneOf(doc.priority, enquiryPriorities, 'medium', 'priority', mapped)
-  const claimedBy =
-    doc.claimedBy === undefined || doc.claimedBy === null ? null : idOf(doc.claimedBy)
-  if (claimedBy === undefined) return { ok: false, reason: 'claimedBy is not an ObjectId' }
-  let status = oneOf(
-    doc.status,
-    enquiryStatuses,
-    claimedBy ? 'claimed' : 'unclaimed',
-    'status',
-    mapped,
-  )
-  if (status === 'unclaimed' && claimedBy) {
-    mapped.push('status unclaimed with an owner → claimed')
-    status = 'claimed'
-  }
-  if (status !== 'unclaimed' && !claimedBy)
-    return { ok: false, reason: `status is ${status} but claimedBy is missing` }
+  const held = ownerAndStatusOf(doc, mapped)
+  if ('reason' in held) return { ok: false, reason: held.reason }
+  const { claimedBy, status } = held
   const createdAt = dateOf(doc.createdAt) ?? new ObjectId(id).getTimestamp()
-  const notes: ImportedNote[] = []
-  const rawNotes = Array.isArray(doc.notes) ? doc.notes : []
-  for (const [index, raw] of rawNotes.entries()) {
-    const note = (typeof raw === 'object' && raw !== null ? raw : {}) as Doc
-    const text = textOf(note.text)
-    if (!text) return { ok: false, reason: `notes.${index}.text is missing` }
-    if (text.length > 2000)
-      return { ok: false, reason: `notes.${index}.text is longer than 2000 characters` }
-    const addedBy = note.addedBy === undefined || note.addedBy === null ? null : idOf(note.addedBy)
-    if (addedBy === undefined)
-      return { ok: false, reason: `notes.${index}.addedBy is not an ObjectId` }
-    notes.push({
-      id: idOf(note._id) ?? derivedId(id, 'note', String(index)),
-      text,
-      addedBy,
-      addedAt: dateOf(note.addedAt) ?? createdAt,
-    })
-  }
+  const notes = notesOf(doc, id, createdAt)
+  if ('reason' in notes) return { ok: false, reason: notes.reason }
   return {
     ok: true,
     mapped,
@@ -233,7 +204,57 @@ export function convertEnquiry(value: unknown): Conversion<ImportedEnquiry> {
       claimedAt: claimedBy ? (dateOf(doc.claimedAt) ?? createdAt) : null,
       createdAt,
       updatedAt: dateOf(doc.updatedAt) ?? createdAt,
-      notes,
+      notes: notes.notes,
     },
   }
+}
+
+/** The owner, and a status consistent with it: an owned lead is at least claimed. */
+function ownerAndStatusOf(
+  doc: Doc,
+  mapped: string[],
+): { claimedBy: string | null; status: EnquiryStatus } | { reason: string } {
+  const claimedBy =
+    doc.claimedBy === undefined || doc.claimedBy === null ? null : idOf(doc.claimedBy)
+  if (claimedBy === undefined) return { reason: 'claimedBy is not an ObjectId' }
+  let status = oneOf(
+    doc.status,
+    enquiryStatuses,
+    claimedBy ? 'claimed' : 'unclaimed',
+    'status',
+    mapped,
+  )
+  if (status === 'unclaimed' && claimedBy) {
+    mapped.push('status unclaimed with an owner → claimed')
+    status = 'claimed'
+  }
+  if (status !== 'unclaimed' && !claimedBy) {
+    return { reason: `status is ${status} but claimedBy is missing` }
+  }
+  return { claimedBy, status }
+}
+
+/** The embedded notes; one without text, too long, or with a malformed author refuses the record. */
+function notesOf(
+  doc: Doc,
+  enquiryId: string,
+  createdAt: Date,
+): { notes: ImportedNote[] } | { reason: string } {
+  const notes: ImportedNote[] = []
+  const rawNotes = Array.isArray(doc.notes) ? doc.notes : []
+  for (const [index, raw] of rawNotes.entries()) {
+    const note = (typeof raw === 'object' && raw !== null ? raw : {}) as Doc
+    const text = textOf(note.text)
+    if (!text) return { reason: `notes.${index}.text is missing` }
+    if (text.length > 2000) return { reason: `notes.${index}.text is longer than 2000 characters` }
+    const addedBy = note.addedBy === undefined || note.addedBy === null ? null : idOf(note.addedBy)
+    if (addedBy === undefined) return { reason: `notes.${index}.addedBy is not an ObjectId` }
+    notes.push({
+      id: idOf(note._id) ?? derivedId(enquiryId, 'note', String(index)),
+      text,
+      addedBy,
+      addedAt: dateOf(note.addedAt) ?? createdAt,
+    })
+  }
+  return { notes }
 }

@@ -17,7 +17,15 @@ const files = findTests('test').sort()
 // A test that runs past 5 minutes (a hung child process) fails instead of hanging CI.
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...process.argv.slice(2), ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-timeout=300000',
+    ...process.argv.slice(2),
+    ...files,
+  ],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 )
 process.exit(result.status ?? 1)

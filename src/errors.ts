@@ -64,7 +64,7 @@ function messageOf(issue: AjvIssue): string {
   return issue.message ?? 'is invalid'
 }
 
-export function toFieldErrors(issues: AjvIssue[], part: string | undefined): FieldError[] {
+function toFieldErrors(issues: AjvIssue[], part: string | undefined): FieldError[] {
   const byField = new Map<string, string>()
   for (const issue of issues) {
     const field = fieldOf(issue, part)
@@ -74,7 +74,7 @@ export function toFieldErrors(issues: AjvIssue[], part: string | undefined): Fie
 }
 
 /** The body of every error response. Field errors also carry express-validator's names for their parts. */
-export function errorBody(code: ErrorCode, message: string, errors?: FieldError[]) {
+function errorBody(code: ErrorCode, message: string, errors?: FieldError[]) {
   return {
     success: false as const,
     message,

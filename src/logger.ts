@@ -5,7 +5,7 @@ import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 
 /** Never written to a log, wherever they appear in a logged object. */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',

@@ -38,7 +38,7 @@ export const IdParams = Type.Object({ id: ObjectIdString }, { additionalProperti
 export const DateTime = Type.String({ format: 'date-time' })
 
 /** A whole number in a query string, within [minimum, maximum]. */
-export const QueryInteger = (options: { minimum: number; maximum: number; default: number }) =>
+const QueryInteger = (options: { minimum: number; maximum: number; default: number }) =>
   Type.Integer({ ...options, finite: true })
 
 export const Page = QueryInteger({ minimum: 1, maximum: 1_000_000, default: 1 })

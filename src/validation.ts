@@ -36,7 +36,7 @@ export const bodyAjv = createAjv()
 export const textAjv = createAjv({ coerceTypes: true })
 
 /** How deeply objects and arrays may nest in a JSON body; no form of ours needs more than a few. */
-export const MAX_JSON_DEPTH = 64
+const MAX_JSON_DEPTH = 64
 
 const nulError = (field: string) =>
   validationFailed(`Validation failed: ${field} must not contain NUL characters`, [

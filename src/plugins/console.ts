@@ -20,10 +20,10 @@ const SAME_ORIGIN_ONLY = [
   "base-uri 'none'",
   "form-action 'self'",
 ]
-export const CONSOLE_CSP = [...SAME_ORIGIN_ONLY, "frame-ancestors 'none'"].join('; ')
+const CONSOLE_CSP = [...SAME_ORIGIN_ONLY, "frame-ancestors 'none'"].join('; ')
 
 /** The public form may be framed by this site and the sites in FORM_EMBED_ORIGINS. */
-export const formCsp = (embedOrigins: string[]): string =>
+const formCsp = (embedOrigins: string[]): string =>
   [...SAME_ORIGIN_ONLY, `frame-ancestors 'self'${embedOrigins.map((o) => ` ${o}`).join('')}`].join(
     '; ',
   )

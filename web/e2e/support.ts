@@ -25,7 +25,7 @@ async function json<T>(response: { ok(): boolean; status(): number; json(): Prom
   return body
 }
 
-export async function logInThroughApi(
+async function logInThroughApi(
   request: APIRequestContext,
   credentials: { email: string; password: string },
 ): Promise<string> {

@@ -23,7 +23,7 @@ const EmployeeFields = {
   createdAt: DateTime,
 }
 
-export const EmployeeView = Type.Object(EmployeeFields)
+const EmployeeView = Type.Object(EmployeeFields)
 
 export const EmployeeListResponse = Type.Object({
   success: Type.Literal(true),

@@ -22,7 +22,7 @@ export const courseColumn: Column<Enquiry> = {
   cell: (enquiry) => enquiry.courseInterest,
 }
 
-export const statusColumn: Column<Enquiry> = {
+const statusColumn: Column<Enquiry> = {
   header: 'Status',
   cell: (enquiry) => <StatusBadge status={enquiry.status} />,
 }

@@ -3,7 +3,7 @@ import { MIN_SEARCH_LENGTH, searchTerm } from '../lib/enquiry-filters'
 import { Field } from './field'
 
 /** How long typing pauses before the search is sent. */
-export const SEARCH_DELAY_MS = 300
+const SEARCH_DELAY_MS = 300
 
 /**
  * A search box's text, applied a short pause after typing, from the third character.

@@ -85,7 +85,7 @@ export function toApiError(error: unknown, response: Response): ApiError {
   return new ApiError(response.status, message, fieldErrorsOf(body.errors), retryAfter, code)
 }
 
-export function describeSeconds(seconds: number): string {
+function describeSeconds(seconds: number): string {
   if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`
   const minutes = Math.ceil(seconds / 60)
   return `${minutes} minute${minutes === 1 ? '' : 's'}`

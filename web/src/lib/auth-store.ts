@@ -53,7 +53,7 @@ function publish(next: Session | null): void {
   for (const listener of listeners) listener()
 }
 
-export const getSession = (): Session | null => session
+const getSession = (): Session | null => session
 export const getToken = (): string | undefined => session?.token
 
 export function startSession(next: Session): void {

@@ -11,7 +11,7 @@ interface LiveEvent {
 }
 
 /** Splits a Server-Sent Events text stream into events (id, event name, data.enquiryId). */
-export function parseEvents(buffer: string): { events: LiveEvent[]; rest: string } {
+function parseEvents(buffer: string): { events: LiveEvent[]; rest: string } {
   const events: LiveEvent[] = []
   const blocks = buffer.split('\n\n')
   const rest = blocks.pop() ?? ''

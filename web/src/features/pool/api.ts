@@ -6,7 +6,7 @@ import { queryKeys } from '../../lib/query-client'
 
 export type PoolFilters = SharedFilters
 
-export const POOL_PAGE_SIZE = 20
+const POOL_PAGE_SIZE = 20
 
 export function usePool(filters: PoolFilters, cursor: string | undefined) {
   return useQuery({

@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { api, unwrap } from '../../lib/api-client'
 import { queryKeys } from '../../lib/query-client'
 
-export const TEAM_PAGE_SIZE = 50
+const TEAM_PAGE_SIZE = 50
 
 export function useTeam(page: number) {
   return useQuery({

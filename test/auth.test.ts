@@ -10,6 +10,8 @@ import {
   call,
   createEmployee,
   fieldErrors,
+  logIn,
+  me,
   TEST_JWT_SECRET,
   uniqueEmail,
 } from './support/app.js'
@@ -23,10 +25,6 @@ async function storedEmployee(app: FastifyInstance, email: string) {
 
 function register(app: FastifyInstance, body: Record<string, unknown>, token?: string) {
   return call(app, { method: 'POST', url: '/api/auth/register', payload: body, token })
-}
-
-function logIn(app: FastifyInstance, email: string, password: string) {
-  return call(app, { method: 'POST', url: '/api/auth/login', payload: { email, password } })
 }
 
 describe('POST /api/auth/register', () => {
@@ -343,14 +341,14 @@ describe('GET /api/auth/me', () => {
   })
   after(() => app.close())
 
-  const me = (token?: string, headers: Record<string, string> = {}) =>
-    call(app, { method: 'GET', url: '/api/auth/me', token, headers })
+  const meWith = (token?: string, headers: Record<string, string> = {}) =>
+    me(app, { ...(token ? { token } : {}), headers })
 
   test('returns the employee the token belongs to, without any password field', async () => {
     const employee = await createEmployee(app, { name: 'Jane Roe' })
     const login = await logIn(app, employee.email, employee.password)
     const token = (login.body.data as { token: string }).token
-    const { status, body, response } = await me(token)
+    const { status, body, response } = await meWith(token)
     assert.equal(status, 200)
     const data = body.data as { employee: Record<string, unknown> }
     assert.deepEqual(Object.keys(data.employee).sort(), [
@@ -375,7 +373,7 @@ describe('GET /api/auth/me', () => {
       { authorization: 'Bearer not.a.jwt' },
     ]
     for (const headers of cases) {
-      const { status, body } = await me(undefined, headers)
+      const { status, body } = await meWith(undefined, headers)
       assert.equal(status, 401, JSON.stringify(headers))
       assert.equal(body.success, false)
       assert.equal(typeof body.message, 'string')
@@ -398,10 +396,10 @@ describe('GET /api/auth/me', () => {
       exp: now - 10,
     })
     for (const [label, token] of Object.entries({ otherSecret, hs512, none, expired })) {
-      assert.equal((await me(token)).status, 401, label)
+      assert.equal((await meWith(token)).status, 401, label)
     }
     const valid = createSigner({ key: TEST_JWT_SECRET, expiresIn: 60_000 })(claims)
-    assert.equal((await me(valid)).status, 200, 'the same claims signed properly are accepted')
+    assert.equal((await meWith(valid)).status, 200, 'the same claims signed properly are accepted')
   })
 
   test('an expired token says so', async () => {
@@ -414,15 +412,15 @@ describe('GET /api/auth/me', () => {
       iat: now - 100,
       exp: now - 10,
     })
-    const { body } = await me(token)
+    const { body } = await meWith(token)
     assert.equal(body.code, 'TOKEN_EXPIRED')
   })
 
   test('the token of a deactivated or deleted employee stops working at once', async () => {
     const deactivated = await createEmployee(app)
     const deleted = await createEmployee(app)
-    assert.equal((await me(deactivated.token)).status, 200)
-    assert.equal((await me(deleted.token)).status, 200)
+    assert.equal((await meWith(deactivated.token)).status, 200)
+    assert.equal((await meWith(deleted.token)).status, 200)
     await app.db.update(employees).set({ isActive: false }).where(eq(employees.id, deactivated.id))
     await app.db.delete(employees).where(eq(employees.id, deleted.id))
     // Changed behind the app's back: on PostgreSQL the trigger's notification arrives a moment
@@ -430,7 +428,7 @@ describe('GET /api/auth/me', () => {
     const refusedWithin = async (token: string, ms: number) => {
       const deadline = Date.now() + ms
       for (;;) {
-        const { status } = await me(token)
+        const { status } = await meWith(token)
         if (status === 401 || Date.now() > deadline) return status
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
@@ -442,7 +440,7 @@ describe('GET /api/auth/me', () => {
   test('a token issued before the token version changed is refused', async () => {
     const employee = await createEmployee(app)
     await app.db.update(employees).set({ tokenVersion: 1 }).where(eq(employees.id, employee.id))
-    assert.equal((await me(employee.token)).status, 401)
+    assert.equal((await meWith(employee.token)).status, 401)
   })
 
   test('the role comes from the database, not from the token', async () => {
@@ -452,7 +450,7 @@ describe('GET /api/auth/me', () => {
       role: 'admin',
       ver: 0,
     })
-    const { body } = await me(token)
+    const { body } = await meWith(token)
     assert.equal((body.data as { employee: { role: string } }).employee.role, 'counselor')
   })
 
@@ -460,11 +458,15 @@ describe('GET /api/auth/me', () => {
     const employee = await createEmployee(app)
     const claims = { sub: employee.id, role: 'counselor', ver: 0 }
     const forever = createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS256' })(claims)
-    const { status, body } = await me(forever)
+    const { status, body } = await meWith(forever)
     assert.equal(status, 401)
     assert.equal(body.code, 'UNAUTHENTICATED')
     const expiring = createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS256', expiresIn: 60_000 })
-    assert.equal((await me(expiring(claims))).status, 200, 'the same claims with an expiry pass')
+    assert.equal(
+      (await meWith(expiring(claims))).status,
+      200,
+      'the same claims with an expiry pass',
+    )
   })
 
   test('a valid token followed by anything else in the header is refused', async () => {
@@ -480,7 +482,7 @@ describe('GET /api/auth/me', () => {
       `Bearer ${token.replace(/\./g, ' ')}`,
     ]
     for (const authorization of headers) {
-      const { status, body } = await me(undefined, { authorization })
+      const { status, body } = await meWith(undefined, { authorization })
       assert.equal(status, 401, JSON.stringify(authorization))
       assert.equal(body.success, false)
     }
@@ -497,7 +499,7 @@ describe('GET /api/auth/me', () => {
       ` Bearer ${token} `,
     ]
     for (const authorization of headers) {
-      assert.equal((await me(undefined, { authorization })).status, 200, authorization)
+      assert.equal((await meWith(undefined, { authorization })).status, 200, authorization)
     }
   })
 })

@@ -12,7 +12,7 @@ import {
 } from '../src/db/schema/index.js'
 import { DEMO_PASSWORD } from '../src/modules/demo/content.js'
 import { addDemoData, DemoDataRefusedError } from '../src/modules/demo/service.js'
-import { buildTestApp, call, testConfig } from './support/app.js'
+import { buildTestApp, call, logIn, testConfig } from './support/app.js'
 import { serverDatabase, targetOf } from './support/database.js'
 import { detail, list, setStatus, submitEnquiry } from './support/enquiries.js'
 import { runScript } from './support/server.js'
@@ -26,12 +26,8 @@ interface Stats {
   timeToClaim: { medianSeconds: number | null }
 }
 
-async function logIn(app: FastifyInstance, email: string, password = DEMO_PASSWORD) {
-  const { status, body } = await call(app, {
-    method: 'POST',
-    url: '/api/auth/login',
-    payload: { email, password },
-  })
+async function logInAs(app: FastifyInstance, email: string, password = DEMO_PASSWORD) {
+  const { status, body } = await logIn(app, email, password)
   assert.equal(status, 200, `${email} logs in`)
   const data = body.data as { token: string; employee: { role: string } }
   return { token: data.token, role: data.employee.role }
@@ -60,7 +56,7 @@ describe('npm run demo', () => {
     const sessions = []
     for (const login of outcome.logins) {
       assert.equal(login.password, DEMO_PASSWORD)
-      const session = await logIn(app, login.email, login.password)
+      const session = await logInAs(app, login.email, login.password)
       assert.equal(session.role, login.role)
       sessions.push({ ...login, ...session })
     }
@@ -169,7 +165,7 @@ describe('npm run demo', () => {
     )
     assert.deepEqual(await countRows(app), { employees: 7, enquiries: 601, distinctEmails: 601 })
 
-    const admin = await logIn(app, 'admin@demo.example')
+    const admin = await logInAs(app, 'admin@demo.example')
     const untouched = await detail(app, real, admin.token)
     const enquiry = untouched.body.data as { name: string; status: string }
     assert.deepEqual([enquiry.name, enquiry.status], ['Real Person', 'unclaimed'])
@@ -209,7 +205,7 @@ describe('npm run demo', () => {
     })
     t.after(() => app.close())
     assert.deepEqual(await countRows(app), { employees: 7, enquiries: 300, distinctEmails: 300 })
-    const admin = await logIn(app, 'admin@demo.example')
+    const admin = await logInAs(app, 'admin@demo.example')
     assert.equal(admin.role, 'admin')
   })
 })

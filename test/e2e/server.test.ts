@@ -7,21 +7,14 @@ import { sql } from 'drizzle-orm'
 import { openDatabase } from '../../src/db/client.js'
 import { activity, employees, enquiries, notes } from '../../src/db/schema/index.js'
 import { serverDatabase, targetOf } from '../support/database.js'
-import { freePort, runStartScript, startServer } from '../support/server.js'
+import { freePort, request, runStartScript, startServer } from '../support/server.js'
 
 const JWT_SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e-secret'
 
 /** The database the real process uses: a directory for embedded PGlite, or a fresh PostgreSQL database. */
-async function post(
-  url: string,
-  body: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> }
+const post = (url: string, body: unknown) => {
+  const { origin, pathname } = new URL(url)
+  return request(origin, 'POST', pathname, { body })
 }
 
 describe('npm start (the real server process)', () => {

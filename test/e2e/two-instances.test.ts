@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/database.js'
-import { type ServerProcess, startServer } from '../support/server.js'
+import { request as requestOver, type ServerProcess, startServer } from '../support/server.js'
 
 /**
  * Two real server processes on one PostgreSQL database and one Redis, as behind a load balancer.
@@ -11,25 +11,12 @@ import { type ServerProcess, startServer } from '../support/server.js'
  */
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL
 
-async function request(
+const request = (
   server: ServerProcess,
   method: string,
   path: string,
   options: { token?: string | undefined; body?: unknown } = {},
-) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-    },
-    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-  })
-  return {
-    status: response.status,
-    body: (await response.json()) as { data?: Record<string, unknown> },
-  }
-}
+) => requestOver<{ data?: Record<string, unknown> }>(server.url, method, path, options)
 
 // Read only inside suites that are skipped unless both are set.
 const databaseServer = TEST_DATABASE_URL ?? ''

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { buildTestApp } from '../support/app.js'
+import { request as requestOver } from '../support/server.js'
 
 interface ApiBody {
   success: boolean
@@ -19,21 +20,11 @@ describe('the seed testing workflow', () => {
     const app = await buildTestApp(t)
     const base = await app.listen({ port: 0, host: '127.0.0.1' })
 
-    async function request(
+    const request = (
       method: string,
       path: string,
       options: { token?: string; body?: unknown } = {},
-    ) {
-      const response = await fetch(`${base}/api${path}`, {
-        method,
-        headers: {
-          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        },
-        body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-      })
-      return { status: response.status, body: (await response.json()) as ApiBody }
-    }
+    ) => requestOver<ApiBody>(`${base}/api`, method, path, options)
 
     // Register two employees.
     for (const email of ['counselor1@example.com', 'counselor2@example.com']) {

@@ -8,6 +8,7 @@ import {
   call,
   createEmployee,
   fieldErrors,
+  logIn as logInFrom,
   uniqueEmail,
 } from '../support/app.js'
 
@@ -15,12 +16,7 @@ const ATTACKER = '203.0.113.66'
 const OWNER = '198.51.100.7'
 
 const logIn = (app: FastifyInstance, email: string, password: string, from = ATTACKER) =>
-  call(app, {
-    method: 'POST',
-    url: '/api/auth/login',
-    remoteAddress: from,
-    payload: { email, password },
-  })
+  logInFrom(app, email, password, from)
 
 const LOCKED = {
   success: false,

@@ -4,20 +4,20 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
-import { assertError, buildTestApp, call, createEmployee, uniqueEmail } from '../support/app.js'
+import {
+  assertError,
+  buildTestApp,
+  call,
+  createEmployee,
+  me as meFrom,
+  uniqueEmail,
+} from '../support/app.js'
 import { enquiryForm } from '../support/enquiries.js'
 
 const me = (
   app: FastifyInstance,
-  options: { token?: string; ip?: string; headers?: Record<string, string> } = {},
-) =>
-  call(app, {
-    method: 'GET',
-    url: '/api/auth/me',
-    token: options.token,
-    headers: options.headers,
-    remoteAddress: options.ip ?? '203.0.113.1',
-  })
+  { ip, ...options }: { token?: string; ip?: string; headers?: Record<string, string> } = {},
+) => meFrom(app, { ...options, remoteAddress: ip ?? '203.0.113.1' })
 
 describe('rate limits', () => {
   test('past RATE_LIMIT_MAX_REQUESTS a client gets 429 in the error format, with Retry-After and limit headers', async (t) => {

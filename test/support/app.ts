@@ -71,6 +71,24 @@ export async function createEmployee(
   return { id: stored.id, name, email, password, role, token: app.issueToken(stored) }
 }
 
+export const logIn = (
+  app: FastifyInstance,
+  email: string,
+  password: string,
+  remoteAddress?: string,
+) =>
+  call(app, {
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email, password },
+    ...(remoteAddress ? { remoteAddress } : {}),
+  })
+
+export const me = (
+  app: FastifyInstance,
+  options: { token?: string; headers?: Record<string, string>; remoteAddress?: string } = {},
+) => call(app, { method: 'GET', url: '/api/auth/me', ...options })
+
 /** How the API names an employee inside a record (an owner, an author, an actor). */
 export const employeeRef = (employee: Pick<TestEmployee, 'id' | 'name' | 'email'>) => ({
   _id: employee.id,

@@ -114,3 +114,23 @@ export async function runScript(
   const [code] = (await once(child, 'exit')) as [number | null]
   return { code, stdout, stderr }
 }
+
+/** A JSON request to a real server over HTTP; the body parsed (an empty object when not JSON). */
+export async function request<Body = Record<string, unknown>>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string | undefined; body?: unknown } = {},
+): Promise<{ status: number; body: Body }> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+  })
+  const text = await response.text()
+  const isJson = (response.headers.get('content-type') ?? '').startsWith('application/json')
+  return { status: response.status, body: (isJson && text ? JSON.parse(text) : {}) as Body }
+}

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto'
 import { EJSON, ObjectId } from 'bson'
 import {
-  type EmployeeRole,
-  type EnquiryPriority,
-  type EnquirySource,
+  type EmployeeRow,
+  type EnquiryRow,
   type EnquiryStatus,
   employeeRoles,
   enquiryPriorities,
   enquirySources,
   enquiryStatuses,
+  type notes,
 } from '../../db/schema/index.js'
 
 /** One record of a mongoexport file, with where it came from for messages. */
@@ -45,41 +45,10 @@ export function readMongoExport(text: string): { records: SourceRecord[]; errors
   return { records, errors }
 }
 
-export interface ImportedEmployee {
-  id: string
-  name: string
-  email: string
-  passwordHash: string
-  role: EmployeeRole
-  isActive: boolean
-  lastLogin: Date | null
-  createdAt: Date
-  updatedAt: Date
-}
-
-export interface ImportedNote {
-  id: string
-  text: string
-  addedBy: string | null
-  addedAt: Date
-}
-
-export interface ImportedEnquiry {
-  id: string
-  name: string
-  email: string
-  phone: string
-  courseInterest: string
-  message: string | null
-  status: EnquiryStatus
-  source: EnquirySource
-  priority: EnquiryPriority
-  claimedBy: string | null
-  claimedAt: Date | null
-  createdAt: Date
-  updatedAt: Date
-  notes: ImportedNote[]
-}
+/** Rows as the tables hold them (the phone's digits are generated; tokens start at version 0). */
+export type ImportedEmployee = Omit<EmployeeRow, 'tokenVersion'>
+export type ImportedNote = Omit<typeof notes.$inferSelect, 'enquiryId'>
+export type ImportedEnquiry = Omit<EnquiryRow, 'phoneDigits'> & { notes: ImportedNote[] }
 
 /** What a record becomes: the row, or why it cannot be imported; plus the values that were mapped. */
 export type Conversion<T> = { ok: true; row: T; mapped: string[] } | { ok: false; reason: string }

@@ -1,0 +1,344 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, type Locator, type Page, type Request, test } from '@playwright/test'
+import { type Account, ADMIN, claimThroughApi, createCounselor, submitEnquiry } from './support'
+
+// The budget of issue 12: every console page gets its data in one round of API calls, and the pool
+// shows a full page of 20 rows one round after the login answers. The table of what each page
+// calls goes to docs/console-requests.md with UPDATE_SCREENSHOTS=1.
+
+const LIVE_STREAM = '/api/events'
+/** After the data shows, how long a call the page makes next (a waterfall's second step) may take to start. */
+const FOLLOW_UP_MS = 500
+
+/** One API call; times in ms since the epoch, the browser's own once the call has ended. */
+interface Call {
+  /** `GET /api/enquiries/:id`: the method and path, with ids as `:id`. */
+  label: string
+  url: string
+  start: number
+  /** When the answer's last byte arrived, or the call failed; undefined while it is under way. */
+  end?: number
+}
+
+/** Every `/api/…` call the page makes, from now on. */
+function recordApiCalls(page: Page): Call[] {
+  const calls: Call[] = []
+  const callOf = new Map<Request, Call>()
+  page.on('request', (request) => {
+    const url = new URL(request.url())
+    if (!url.pathname.startsWith('/api/')) return
+    const call: Call = {
+      label: `${request.method()} ${url.pathname.replace(/\/[0-9a-f]{24}(?=\/|$)/g, '/:id')}`,
+      url: request.url(),
+      // The browser's timing comes with the answer; until then, when we heard of the call.
+      start: Date.now(),
+    }
+    calls.push(call)
+    callOf.set(request, call)
+  })
+  const ended = (request: Request) => {
+    const call = callOf.get(request)
+    if (!call) return
+    const { startTime, responseEnd } = request.timing()
+    if (startTime > 0) call.start = startTime
+    call.end = responseEnd >= 0 ? call.start + responseEnd : Date.now()
+  }
+  page.on('requestfinished', ended)
+  page.on('requestfailed', ended)
+  return calls
+}
+
+/**
+ * Records when live events reach the page, by reading a copy of the event stream the console
+ * opens. Other tests change data on the same server meanwhile, and the console refetches what it
+ * shows 250 ms after each event it hears: such a refetch is the live stream's doing, not the
+ * page's, so it is set aside (and only when an event did arrive before it).
+ */
+async function recordLiveEvents(page: Page): Promise<void> {
+  await page.addInitScript((streamPath) => {
+    const arrivals: number[] = []
+    Object.assign(window, { liveEventArrivals: arrivals })
+    const fetchOfPage = window.fetch.bind(window)
+    window.fetch = async (input, init) => {
+      const response = await fetchOfPage(input, init)
+      const url = new URL(input instanceof Request ? input.url : String(input), location.href)
+      if (url.pathname !== streamPath || !response.body) return response
+      const [forPage, forTest] = response.body.tee()
+      const events = new WritableStream<string>({
+        write(chunk) {
+          // Comments (heartbeats) and `retry:` make the console refetch nothing.
+          if (/^(id|event|data):/m.test(chunk)) arrivals.push(Date.now())
+        },
+      })
+      void forTest
+        .pipeThrough(new TextDecoderStream())
+        .pipeTo(events)
+        .catch(() => undefined)
+      const { status, statusText, headers } = response
+      return new Response(forPage, { status, statusText, headers })
+    }
+  }, LIVE_STREAM)
+}
+
+const liveEventArrivals = (page: Page): Promise<number[]> =>
+  page.evaluate(
+    () => (window as unknown as { liveEventArrivals?: number[] }).liveEventArrivals ?? [],
+  )
+
+/**
+ * A refetch the live stream asked for: a GET of what was already fetched and answered, started
+ * after a live event reached the page.
+ */
+function isLiveRefetch(call: Call, calls: Call[], arrivals: number[]): boolean {
+  const repeated = calls.some(
+    (earlier) => earlier.url === call.url && earlier.end !== undefined && earlier.end <= call.start,
+  )
+  return call.label.startsWith('GET ') && repeated && arrivals.some((at) => at < call.start)
+}
+
+/** Pairs where one call started only after another had answered: a waterfall. */
+function waterfalls(calls: Call[]): string[] {
+  return calls.flatMap((later) =>
+    calls
+      .filter((earlier) => earlier.end !== undefined && earlier.end <= later.start)
+      .map((earlier) => `${later.label} waited for ${earlier.label}`),
+  )
+}
+
+/** How many calls in a row each waited for the one before: 1 when all start together. */
+function sequentialRounds(calls: Call[]): number {
+  const depth = new Map<Call, number>()
+  const byStart = [...calls].sort((a, b) => a.start - b.start)
+  for (const call of byStart) {
+    const before = byStart.filter((other) => other.end !== undefined && other.end <= call.start)
+    depth.set(call, 1 + Math.max(0, ...before.map((other) => depth.get(other) ?? 0)))
+  }
+  return Math.max(0, ...depth.values())
+}
+
+interface PageLoad {
+  /** The calls the page made for its data (and the login), in the order they started. */
+  calls: Call[]
+  liveStreams: number
+  rounds: number
+}
+
+/**
+ * The API calls from `navigate` until `dataShown` has seen the data on screen, and those that
+ * start in the FOLLOW_UP_MS after it: a call that waits for another's answer starts then.
+ */
+async function measure(
+  page: Page,
+  navigate: () => Promise<unknown>,
+  dataShown: Locator,
+): Promise<PageLoad> {
+  const all = recordApiCalls(page)
+  await navigate()
+  await expect(dataShown).toBeVisible()
+  const cutOff = Date.now() + FOLLOW_UP_MS
+  // Waiting is the point here: a call that would follow the data has this long to start.
+  await page.waitForTimeout(FOLLOW_UP_MS)
+  const isStream = (call: Call) => call.label === `GET ${LIVE_STREAM}`
+  const started = all.filter((call) => call.start <= cutOff)
+  const others = started.filter((call) => !isStream(call))
+  await expect.poll(() => others.filter((call) => call.end === undefined)).toEqual([])
+  const arrivals = await liveEventArrivals(page)
+  const calls = others
+    .filter((call) => !isLiveRefetch(call, others, arrivals))
+    .sort((a, b) => a.start - b.start)
+  if (calls.length < others.length) {
+    test.info().annotations.push({
+      type: 'live refetch',
+      description: `${others.length - calls.length} refetch(es) after live events set aside`,
+    })
+  }
+  const liveStreams = started.filter(isStream).length
+  return { calls, liveStreams, rounds: sequentialRounds(calls) }
+}
+
+/** Logs in through the form, then leaves the console, so the next page loads from nothing. */
+async function signedInElsewhere(page: Page, account: { email: string; password: string }) {
+  await page.goto('/login')
+  await page.getByLabel('Email').fill(account.email)
+  await page.getByLabel('Password').fill(account.password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Pool' })).toBeVisible()
+  // The session stays in this tab's sessionStorage; nothing of the pool's page is left running.
+  await page.goto('about:blank')
+}
+
+/** One page's calls, asserted: exactly `expected` (by method and path), all in one round. */
+function expectOneRound(load: PageLoad, expected: string[]) {
+  expect(load.calls.map((call) => call.label).sort(), 'the API calls').toEqual([...expected].sort())
+  expect(waterfalls(load.calls), 'calls that waited for another call').toEqual([])
+  expect(load.liveStreams, 'live streams opened').toBe(1)
+}
+
+const PAGES = [
+  'Pool, right after login (counselor)',
+  'My enquiries (counselor)',
+  'An enquiry (counselor)',
+  'All enquiries (admin)',
+  'Team (admin)',
+  'Dashboard (admin)',
+  'Change password (admin)',
+] as const
+type PageName = (typeof PAGES)[number]
+const measured = new Map<PageName, PageLoad>()
+const note = (name: PageName, load: PageLoad) => measured.set(name, load)
+
+// In order, in one worker, so that one worker holds the whole table.
+test.describe.configure({ mode: 'default' })
+
+test.describe('each console page gets its data in one round of API calls', () => {
+  test.beforeEach(async ({ page }) => recordLiveEvents(page))
+
+  test('the pool shows 20 rows after one pool call, made as soon as the login answers', async ({
+    page,
+    request,
+  }) => {
+    const counselor = await createCounselor(request)
+    await Promise.all(Array.from({ length: 20 }, () => submitEnquiry(request)))
+    await page.goto('/login')
+    await page.getByLabel('Email').fill(counselor.email)
+    await page.getByLabel('Password').fill(counselor.password)
+    const rows = page.getByRole('table', { name: /^Unclaimed enquiries/ }).locator('tbody tr')
+    const load = await measure(
+      page,
+      () => page.getByRole('button', { name: 'Log in' }).click(),
+      rows.first(),
+    )
+    await expect(rows).toHaveCount(20)
+    expect(load.calls.map((call) => call.label)).toEqual([
+      'POST /api/auth/login',
+      'GET /api/enquiries/unclaimed',
+    ])
+    // The one sequence there must be: the pool call needs the token the login answers with.
+    const [login, pool] = load.calls
+    expect(pool?.start).toBeGreaterThanOrEqual(login?.end ?? Number.POSITIVE_INFINITY)
+    expect(load.rounds).toBe(2)
+    expect(load.liveStreams, 'live streams opened').toBe(1)
+    note('Pool, right after login (counselor)', load)
+  })
+
+  test.describe('as a counselor', () => {
+    let counselor: Account
+    let enquiry: Awaited<ReturnType<typeof submitEnquiry>>
+    test.beforeEach(async ({ page, request }) => {
+      counselor = await createCounselor(request)
+      enquiry = await submitEnquiry(request)
+      await claimThroughApi(request, counselor.token, enquiry.id)
+      await signedInElsewhere(page, counselor)
+    })
+
+    test('my enquiries: one call', async ({ page }) => {
+      const load = await measure(
+        page,
+        () => page.goto('/enquiries'),
+        page.getByRole('row', { name: new RegExp(enquiry.name) }),
+      )
+      expectOneRound(load, ['GET /api/enquiries/my-enquiries'])
+      note('My enquiries (counselor)', load)
+    })
+
+    test("an enquiry's page: one call", async ({ page }) => {
+      const load = await measure(
+        page,
+        () => page.goto(`/enquiries/${enquiry.id}`),
+        page.getByRole('heading', { level: 1, name: enquiry.name }),
+      )
+      expectOneRound(load, ['GET /api/enquiries/:id'])
+      note('An enquiry (counselor)', load)
+    })
+  })
+
+  test.describe('as an admin', () => {
+    test.beforeEach(async ({ page, request }) => {
+      await submitEnquiry(request)
+      await signedInElsewhere(page, ADMIN)
+    })
+
+    test('all enquiries: the list and the people to assign to, side by side', async ({ page }) => {
+      const list = page.getByRole('table', { name: 'Enquiries matching the filters' })
+      const load = await measure(
+        page,
+        () => page.goto('/admin/enquiries'),
+        list.locator('tbody tr').first(),
+      )
+      expectOneRound(load, ['GET /api/enquiries', 'GET /api/employees'])
+      note('All enquiries (admin)', load)
+    })
+
+    test('the team: one call', async ({ page }) => {
+      const team = page.getByRole('table', { name: 'The team' })
+      const load = await measure(
+        page,
+        () => page.goto('/admin/team'),
+        team.locator('tbody tr').first(),
+      )
+      expectOneRound(load, ['GET /api/employees'])
+      note('Team (admin)', load)
+    })
+
+    test('the dashboard: one call', async ({ page }) => {
+      const load = await measure(
+        page,
+        () => page.goto('/admin/dashboard'),
+        page.getByRole('img', { name: /^Of \d+ new enquiries/ }),
+      )
+      expectOneRound(load, ['GET /api/stats'])
+      note('Dashboard (admin)', load)
+    })
+
+    test('the password page: no call but the live stream', async ({ page }) => {
+      const load = await measure(
+        page,
+        () => page.goto('/account/password'),
+        page.getByRole('heading', { level: 1, name: 'Change password' }),
+      )
+      expect(load.calls.map((call) => call.label)).toEqual([])
+      expect(load.liveStreams, 'live streams opened').toBe(1)
+      note('Change password (admin)', load)
+    })
+  })
+
+  test.afterAll(() => {
+    // Only a complete table, and only on request, as with the screenshots.
+    if (!process.env.UPDATE_SCREENSHOTS || measured.size < PAGES.length) return
+    writeFileSync(join(import.meta.dirname, '..', '..', 'docs', 'console-requests.md'), table())
+  })
+})
+
+function table(): string {
+  const rows = PAGES.map((name) => {
+    const load = measured.get(name)
+    if (!load) throw new Error(`${name} was not measured`)
+    const calls = load.calls.map((call) => `\`${call.label}\``).join(', ') || 'none'
+    const live = load.liveStreams > 0 ? 'yes' : 'no'
+    return `| ${name} | ${load.calls.length} | ${calls} | ${live} | ${load.rounds} |`
+  })
+  return `# API calls per console page
+
+Measured by \`web/e2e/api-calls.spec.ts\` in Chromium against the production build; rewritten by
+\`UPDATE_SCREENSHOTS=1 npx playwright test -c web/playwright.config.ts web/e2e/api-calls.spec.ts\`.
+
+Each page is loaded from its address in a tab that is already logged in (nothing cached), and the
+API calls are counted from the navigation until the page shows its data (a row, the enquiry's name,
+the chart's text alternative), plus ${FOLLOW_UP_MS} ms for a call that would wait for another. The
+pool is measured from pressing "Log in", with at least 20 enquiries in it, until its first row
+shows (all 20 do). The live stream (\`GET ${LIVE_STREAM}\`) is counted apart; refetches that live
+events from other tests cause are set aside. "Sequential rounds" is the longest chain of calls
+where each started only after the one before had answered: 1 means a page's calls all start
+together, with no waterfall.
+
+| Page | API calls | Calls | Live stream | Sequential rounds |
+|---|---|---|---|---|
+${rows.join('\n')}
+
+The pool's two rounds are the login and then the pool: the pool call needs the login's token, and
+it starts as soon as the login answers (issue 12's budget: one round trip of data after login).
+All enquiries asks for the list and for the active team (the Counselor filter and the Assign
+menus) at the same time.
+`
+}

@@ -3,7 +3,6 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
@@ -12,7 +11,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { buildApp } from '../src/app.js'
-import { type Database, openDatabase, wrapPglite } from '../src/db/client.js'
+import { createPglite, type Database, openDatabase, wrapPglite } from '../src/db/client.js'
 import { type EnquiryStatus, enquiries, enquiryStatuses } from '../src/db/schema/index.js'
 import { buildTestApp, call, createEmployee, testConfig } from './support/app.js'
 import { createPostgresDatabase, TEST_DATABASE_URL } from './support/database.js'
@@ -179,7 +178,7 @@ async function unmigratedDatabase(t: { after: (fn: () => Promise<void>) => void 
     writeFileSync(journalPath, JSON.stringify(journal))
   }
   if (!TEST_DATABASE_URL) {
-    const client = await PGlite.create()
+    const client = await createPglite()
     return {
       database: wrapPglite(client),
       migrateUpTo: async (tag) => {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
+  type AnyPgColumn,
   bigint,
   check,
   index,
@@ -47,6 +48,16 @@ export const enquirySource = pgEnum('enquiry_source', enquirySources)
 export const enquiryPriority = pgEnum('enquiry_priority', enquiryPriorities)
 export const activityType = pgEnum('activity_type', activityTypes)
 
+/**
+ * What `q` searches: name, email and phone, lower-cased, one per line. A trigram index over it
+ * answers substring searches; the listing writes this very expression so the planner matches it.
+ */
+export const searchTextOf = (columns: {
+  name: AnyPgColumn
+  email: AnyPgColumn
+  phone: AnyPgColumn
+}) => sql`lower(${columns.name} || E'\\n' || ${columns.email} || E'\\n' || ${columns.phone})`
+
 export const enquiries = pgTable(
   'enquiries',
   {
@@ -84,10 +95,31 @@ export const enquiries = pgTable(
       .on(table.createdAt, table.id)
       .where(sql`${table.status} = 'unclaimed'`),
     index('enquiries_pool_priority_idx')
-      .on(table.priority.desc().nullsFirst(), table.createdAt, table.id)
+      .on(
+        table.priority.desc().nullsFirst(),
+        table.createdAt,
+        table.id,
+        table.source,
+        table.courseInterest,
+      )
+      .where(sql`${table.status} = 'unclaimed'`),
+    // The pool filtered by course or by source, newest or oldest first. Here and in the priority
+    // order's index the other filters' columns follow the order's: any combination of filters is
+    // checked in the index, without visiting rows.
+    index('enquiries_pool_course_idx')
+      .on(table.courseInterest, table.createdAt, table.id, table.priority, table.source)
+      .where(sql`${table.status} = 'unclaimed'`),
+    index('enquiries_pool_source_idx')
+      .on(table.source, table.createdAt, table.id, table.priority)
       .where(sql`${table.status} = 'unclaimed'`),
     index('enquiries_owner_idx').on(table.claimedBy, table.claimedAt, table.id),
     index('enquiries_created_idx').on(table.createdAt, table.id),
+    // Substring search (pg_trgm), over every enquiry for the admin list and over the pool alone,
+    // whose searches then visit only the pool's rows.
+    index('enquiries_search_idx').using('gin', sql`${searchTextOf(table)} gin_trgm_ops`),
+    index('enquiries_pool_search_idx')
+      .using('gin', sql`${searchTextOf(table)} gin_trgm_ops`)
+      .where(sql`${table.status} = 'unclaimed'`),
   ],
 )
 
@@ -104,6 +136,40 @@ export const enquiryStatusCounts = pgTable(
     count: bigint('count', { mode: 'number' }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.status, table.shard] })],
+)
+
+/**
+ * How many enquiries the pool holds per course, priority and source, kept like
+ * enquiry_status_counts (drizzle/0007): the exact total of any combination of the pool's filters
+ * is the sum of a few rows.
+ */
+export const enquiryPoolCounts = pgTable(
+  'enquiry_pool_counts',
+  {
+    courseInterest: varchar('course_interest', { length: 100 }).notNull(),
+    priority: enquiryPriority('priority').notNull(),
+    source: enquirySource('source').notNull(),
+    shard: smallint('shard').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.courseInterest, table.priority, table.source, table.shard] }),
+  ],
+)
+
+/**
+ * How many enquiries each employee holds per status, kept like enquiry_status_counts: the total
+ * of my-enquiries and of the admin list filtered by owner.
+ */
+export const enquiryOwnerCounts = pgTable(
+  'enquiry_owner_counts',
+  {
+    claimedBy: objectIdColumn('claimed_by').notNull(),
+    status: enquiryStatus('status').notNull(),
+    shard: smallint('shard').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.claimedBy, table.status, table.shard] })],
 )
 
 export const notes = pgTable(

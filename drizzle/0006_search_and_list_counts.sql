@@ -1,5 +1,6 @@
 -- Substring search uses trigram indexes (pg_trgm, a trusted extension: the database owner may
--- create it; PGlite loads it from @electric-sql/pglite/contrib/pg_trgm).
+-- create it; PGlite loads it from @electric-sql/pglite/contrib/pg_trgm). enquiry_status_counts
+-- gives way to the pool's and the owners' counts in 0007, which fills them and drops it.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 --> statement-breakpoint
 CREATE TABLE "enquiry_owner_counts" (
@@ -19,9 +20,9 @@ CREATE TABLE "enquiry_pool_counts" (
 	CONSTRAINT "enquiry_pool_counts_course_interest_priority_source_shard_pk" PRIMARY KEY("course_interest","priority","source","shard")
 );
 --> statement-breakpoint
+DROP INDEX "enquiries_pool_created_idx";--> statement-breakpoint
 DROP INDEX "enquiries_pool_priority_idx";--> statement-breakpoint
-CREATE INDEX "enquiries_pool_course_idx" ON "enquiries" USING btree ("course_interest","created_at","id","priority","source") WHERE "enquiries"."status" = 'unclaimed';--> statement-breakpoint
-CREATE INDEX "enquiries_pool_source_idx" ON "enquiries" USING btree ("source","created_at","id","priority") WHERE "enquiries"."status" = 'unclaimed';--> statement-breakpoint
-CREATE INDEX "enquiries_search_idx" ON "enquiries" USING gin (lower("name" || E'\n' || "email" || E'\n' || "phone") gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "enquiries_pool_search_idx" ON "enquiries" USING gin (lower("name" || E'\n' || "email" || E'\n' || "phone") gin_trgm_ops) WHERE "enquiries"."status" = 'unclaimed';--> statement-breakpoint
+CREATE INDEX "enquiries_worked_search_idx" ON "enquiries" USING gin (lower("name" || E'\n' || "email" || E'\n' || "phone") gin_trgm_ops) WHERE "enquiries"."status" <> 'unclaimed';--> statement-breakpoint
+CREATE INDEX "enquiries_pool_created_idx" ON "enquiries" USING btree ("created_at","id","priority","source","course_interest") WHERE "enquiries"."status" = 'unclaimed';--> statement-breakpoint
 CREATE INDEX "enquiries_pool_priority_idx" ON "enquiries" USING btree ("priority" DESC NULLS FIRST,"created_at","id","source","course_interest") WHERE "enquiries"."status" = 'unclaimed';

@@ -1,8 +1,9 @@
--- The pool's counts per course, priority and source, and each owner's per status, kept exactly as
--- enquiry_status_counts is (see 0004): by the same statement triggers, whose function now adds
--- every statement's net change to all three tables, in its own transaction, on the writer's shard.
--- It locks rows table by table (status, pool, owner), each in key order, so two writers that share
--- a shard cannot deadlock.
+-- The counts behind every list's total, kept as enquiry_status_counts was (see 0004) and in its
+-- place: every statement that inserts, deletes or changes enquiries adds its net change, in its own
+-- transaction, on the writer's shard. An unclaimed enquiry counts in enquiry_pool_counts (by
+-- course, priority and source), any other in enquiry_owner_counts (by owner and status), so each
+-- write touches as few counters as before. Rows are locked pool first, then owners, each in key
+-- order, so two writers that share a shard cannot deadlock.
 ALTER TABLE "enquiry_pool_counts" SET (fillfactor = 50);
 --> statement-breakpoint
 ALTER TABLE "enquiry_owner_counts" SET (fillfactor = 50);
@@ -20,14 +21,11 @@ INSERT INTO "enquiry_pool_counts" (course_interest, priority, source, shard, cou
 --> statement-breakpoint
 INSERT INTO "enquiry_owner_counts" (claimed_by, status, shard, count)
   SELECT claimed_by, status, 0, count(*) FROM "enquiries"
-  WHERE claimed_by IS NOT NULL GROUP BY claimed_by, status;
+  WHERE status <> 'unclaimed' GROUP BY claimed_by, status;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION "enquiry_counts_apply"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO enquiry_status_counts AS counts (status, shard, count)
-      SELECT status, pg_backend_pid() % 64, count(*) FROM new_rows GROUP BY status ORDER BY status
-      ON CONFLICT (status, shard) DO UPDATE SET count = counts.count + excluded.count;
     INSERT INTO enquiry_pool_counts AS counts (course_interest, priority, source, shard, count)
       SELECT course_interest, priority, source, pg_backend_pid() % 64, count(*) FROM new_rows
       WHERE status = 'unclaimed' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
@@ -35,12 +33,9 @@ BEGIN
       DO UPDATE SET count = counts.count + excluded.count;
     INSERT INTO enquiry_owner_counts AS counts (claimed_by, status, shard, count)
       SELECT claimed_by, status, pg_backend_pid() % 64, count(*) FROM new_rows
-      WHERE claimed_by IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
+      WHERE status <> 'unclaimed' GROUP BY 1, 2 ORDER BY 1, 2
       ON CONFLICT (claimed_by, status, shard) DO UPDATE SET count = counts.count + excluded.count;
   ELSIF TG_OP = 'DELETE' THEN
-    INSERT INTO enquiry_status_counts AS counts (status, shard, count)
-      SELECT status, pg_backend_pid() % 64, -count(*) FROM old_rows GROUP BY status ORDER BY status
-      ON CONFLICT (status, shard) DO UPDATE SET count = counts.count + excluded.count;
     INSERT INTO enquiry_pool_counts AS counts (course_interest, priority, source, shard, count)
       SELECT course_interest, priority, source, pg_backend_pid() % 64, -count(*) FROM old_rows
       WHERE status = 'unclaimed' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
@@ -48,18 +43,9 @@ BEGIN
       DO UPDATE SET count = counts.count + excluded.count;
     INSERT INTO enquiry_owner_counts AS counts (claimed_by, status, shard, count)
       SELECT claimed_by, status, pg_backend_pid() % 64, -count(*) FROM old_rows
-      WHERE claimed_by IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
+      WHERE status <> 'unclaimed' GROUP BY 1, 2 ORDER BY 1, 2
       ON CONFLICT (claimed_by, status, shard) DO UPDATE SET count = counts.count + excluded.count;
   ELSE
-    INSERT INTO enquiry_status_counts AS counts (status, shard, count)
-      SELECT status, pg_backend_pid() % 64, sum(change)
-      FROM (
-        SELECT status, 1 AS change FROM new_rows
-        UNION ALL
-        SELECT status, -1 AS change FROM old_rows
-      ) AS changes
-      GROUP BY status HAVING sum(change) <> 0 ORDER BY status
-      ON CONFLICT (status, shard) DO UPDATE SET count = counts.count + excluded.count;
     INSERT INTO enquiry_pool_counts AS counts (course_interest, priority, source, shard, count)
       SELECT course_interest, priority, source, pg_backend_pid() % 64, sum(change)
       FROM (
@@ -75,9 +61,9 @@ BEGIN
     INSERT INTO enquiry_owner_counts AS counts (claimed_by, status, shard, count)
       SELECT claimed_by, status, pg_backend_pid() % 64, sum(change)
       FROM (
-        SELECT claimed_by, status, 1 AS change FROM new_rows WHERE claimed_by IS NOT NULL
+        SELECT claimed_by, status, 1 AS change FROM new_rows WHERE status <> 'unclaimed'
         UNION ALL
-        SELECT claimed_by, status, -1 AS change FROM old_rows WHERE claimed_by IS NOT NULL
+        SELECT claimed_by, status, -1 AS change FROM old_rows WHERE status <> 'unclaimed'
       ) AS changes
       GROUP BY 1, 2 HAVING sum(change) <> 0 ORDER BY 1, 2
       ON CONFLICT (claimed_by, status, shard) DO UPDATE SET count = counts.count + excluded.count;
@@ -88,9 +74,10 @@ $$;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION "enquiry_counts_clear"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  DELETE FROM enquiry_status_counts;
   DELETE FROM enquiry_pool_counts;
   DELETE FROM enquiry_owner_counts;
   RETURN NULL;
 END
 $$;
+--> statement-breakpoint
+DROP TABLE "enquiry_status_counts";

@@ -355,7 +355,7 @@ describe('Upgrading to trigram search and the list counters', () => {
       (indexes as unknown as { rows: { indexname: string }[] }).rows
         .map((row) => row.indexname)
         .sort(),
-      ['enquiries_pool_search_idx', 'enquiries_search_idx'],
+      ['enquiries_pool_search_idx', 'enquiries_worked_search_idx'],
     )
     const search = await list(app, '/api/enquiries?q=okafor%201&limit=100', admin.token)
     assert.deepEqual(search.body.data.map((e) => e.name).sort(), [

@@ -90,9 +90,11 @@ export const enquiries = pgTable(
     uniqueIndex('enquiries_open_phone_key')
       .on(table.phoneDigits)
       .where(sql`${table.status} IN ('unclaimed', 'claimed', 'contacted')`),
-    // The pool, in each of its orders (its total comes from enquiry_status_counts).
+    // The pool, in each of its orders. The pool's other filters follow the order's columns, so
+    // that any combination of them is checked in the index, without visiting rows; its totals
+    // come from enquiry_pool_counts.
     index('enquiries_pool_created_idx')
-      .on(table.createdAt, table.id)
+      .on(table.createdAt, table.id, table.priority, table.source, table.courseInterest)
       .where(sql`${table.status} = 'unclaimed'`),
     index('enquiries_pool_priority_idx')
       .on(
@@ -103,46 +105,29 @@ export const enquiries = pgTable(
         table.courseInterest,
       )
       .where(sql`${table.status} = 'unclaimed'`),
-    // The pool filtered by course or by source, newest or oldest first. Here and in the priority
-    // order's index the other filters' columns follow the order's: any combination of filters is
-    // checked in the index, without visiting rows.
-    index('enquiries_pool_course_idx')
-      .on(table.courseInterest, table.createdAt, table.id, table.priority, table.source)
-      .where(sql`${table.status} = 'unclaimed'`),
-    index('enquiries_pool_source_idx')
-      .on(table.source, table.createdAt, table.id, table.priority)
-      .where(sql`${table.status} = 'unclaimed'`),
     index('enquiries_owner_idx').on(table.claimedBy, table.claimedAt, table.id),
     index('enquiries_created_idx').on(table.createdAt, table.id),
-    // Substring search (pg_trgm), over every enquiry for the admin list and over the pool alone,
-    // whose searches then visit only the pool's rows.
-    index('enquiries_search_idx').using('gin', sql`${searchTextOf(table)} gin_trgm_ops`),
+    // Substring search (pg_trgm): one index over the pool, whose searches then visit only the
+    // pool's rows, and one over the rest. Each enquiry is in one of them, so a new enquiry costs
+    // one trigram index entry; a search of every enquiry reads both.
     index('enquiries_pool_search_idx')
       .using('gin', sql`${searchTextOf(table)} gin_trgm_ops`)
       .where(sql`${table.status} = 'unclaimed'`),
+    index('enquiries_worked_search_idx')
+      .using('gin', sql`${searchTextOf(table)} gin_trgm_ops`)
+      .where(sql`${table.status} <> 'unclaimed'`),
   ],
 )
 
-/**
- * How many enquiries have each status, kept by triggers in the transaction of every change (see
- * drizzle/0004): an exact total without counting rows. Each connection writes its own shard, so
- * concurrent writers seldom wait on one row; a status's total is the sum of its shards.
+/*
+ * Totals without counting rows: counters kept by statement triggers in the transaction of every
+ * change (drizzle/0007). Every enquiry is counted once: in enquiry_pool_counts while unclaimed,
+ * else in enquiry_owner_counts (an unclaimed enquiry has no owner, any other has one). Each
+ * connection writes its own shard, so concurrent writers seldom wait on one row; a total is the
+ * sum of the rows that match, shards included.
  */
-export const enquiryStatusCounts = pgTable(
-  'enquiry_status_counts',
-  {
-    status: enquiryStatus('status').notNull(),
-    shard: smallint('shard').notNull(),
-    count: bigint('count', { mode: 'number' }).notNull(),
-  },
-  (table) => [primaryKey({ columns: [table.status, table.shard] })],
-)
 
-/**
- * How many enquiries the pool holds per course, priority and source, kept like
- * enquiry_status_counts (drizzle/0007): the exact total of any combination of the pool's filters
- * is the sum of a few rows.
- */
+/** The pool by course, priority and source: any combination of the pool's filters, totalled. */
 export const enquiryPoolCounts = pgTable(
   'enquiry_pool_counts',
   {
@@ -157,10 +142,7 @@ export const enquiryPoolCounts = pgTable(
   ],
 )
 
-/**
- * How many enquiries each employee holds per status, kept like enquiry_status_counts: the total
- * of my-enquiries and of the admin list filtered by owner.
- */
+/** Every other enquiry by owner and status: my-enquiries, the admin list by owner or by status. */
 export const enquiryOwnerCounts = pgTable(
   'enquiry_owner_counts',
   {

@@ -8,7 +8,6 @@ import {
   enquiries,
   enquiryOwnerCounts,
   enquiryPoolCounts,
-  enquiryStatusCounts,
   enquiryStatuses,
   searchTextOf,
 } from '../../db/schema/index.js'
@@ -68,16 +67,32 @@ function statusIs(status: EnquiryStatus): SQL {
 /** What separates the fields in searchTextOf: a q holding one could match across two of them. */
 const FIELD_SEPARATOR = '\n'
 
+/** Which trigram index a search reads: the pool's, the other enquiries', or both. */
+type SearchedPart = 'pool' | 'worked' | 'both'
+
+function searchedPartOf(status: EnquiryStatus | undefined, claimedBy: string | undefined) {
+  // Nobody holds an enquiry exactly when it is unclaimed (a check constraint says so).
+  if (status === 'unclaimed' || (status === undefined && claimedBy === 'none')) return 'pool'
+  return status !== undefined || claimedBy !== undefined ? 'worked' : 'both'
+}
+
 /**
  * `q` is a case-insensitive substring of the name, the email or the phone. Said as one LIKE on the
  * three lower-cased and joined (searchTextOf), which the trigram indexes answer: in PostgreSQL,
  * `x ILIKE p` is `lower(x) LIKE lower(p)`, and a q without the separator can only match inside
- * one field. A q with it must also match one field on its own.
+ * one field (a q with it must also match one field on its own). Each index covers a part of the
+ * table, which the condition names so that the planner may use it; a search of both is an OR.
  */
-function searchCondition(pattern: SQL, mayCrossFields: boolean): SQL {
+function searchCondition(pattern: SQL, mayCrossFields: boolean, part: SearchedPart): SQL {
   const joined = sql`${searchTextOf(enquiries)} LIKE lower(${pattern})`
-  if (!mayCrossFields) return joined
-  return sql`${joined} AND (${enquiries.name} ILIKE ${pattern} OR ${enquiries.email} ILIKE ${pattern} OR ${enquiries.phone} ILIKE ${pattern})`
+  const matches = mayCrossFields
+    ? sql`${joined} AND (${enquiries.name} ILIKE ${pattern} OR ${enquiries.email} ILIKE ${pattern} OR ${enquiries.phone} ILIKE ${pattern})`
+    : joined
+  const inPool = sql`${enquiries.status} = 'unclaimed' AND ${matches}`
+  const worked = sql`${enquiries.status} <> 'unclaimed' AND ${matches}`
+  if (part === 'pool') return inPool
+  if (part === 'worked') return worked
+  return sql`((${inPool}) OR (${worked}))`
 }
 
 /**
@@ -104,7 +119,11 @@ function conditionsOf(
       ? eq(enquiries.courseInterest, param('courseInterest', courseInterest))
       : undefined,
     q !== undefined
-      ? searchCondition(param('q', q), filter.q?.includes(FIELD_SEPARATOR) ?? false)
+      ? searchCondition(
+          param('q', q),
+          filter.q?.includes(FIELD_SEPARATOR) ?? false,
+          searchedPartOf(filter.status, claimedBy),
+        )
       : undefined,
   )
 }
@@ -182,50 +201,59 @@ const AFTER: Record<EnquiryOrder, SQL | undefined> = {
 const POOL_FILTERS: (keyof Parameters)[] = ['priority', 'source', 'courseInterest']
 
 /**
- * The statement for a shape's total. Where counters kept by triggers hold it, their sum: exact, and
- * as cheap at a million rows as at ten (the pool by any of its filters; one employee's enquiries,
- * by status or all; a status or everything). Otherwise the matching rows are counted.
+ * The statement for a shape's total. Where the counters the triggers keep hold it, their sum:
+ * exact, and as cheap at a million rows as at ten. They hold the pool under any combination of
+ * its filters, and every other enquiry by owner and status; so every list filtered by nothing
+ * else than these. Otherwise the matching rows are counted.
  */
 function totalOf(db: Db, shape: ListShape, where: SQL | undefined) {
-  const sum = <T extends { count: AnyColumn }>(counts: T) =>
-    sql<number>`coalesce(sum(${counts.count}), 0)::int`
-  const statusLiteral = (column: AnyColumn, status: EnquiryStatus) =>
-    sql`${column} = ${sql.raw(`'${status}'`)}`
   const { status, claimedBy, present } = shape
-  if (claimedBy === undefined && present.length === 0) {
-    return db
-      .select({ total: sum(enquiryStatusCounts) })
-      .from(enquiryStatusCounts)
-      .where(status !== undefined ? statusLiteral(enquiryStatusCounts.status, status) : undefined)
-  }
-  // Nobody holds an enquiry exactly when it is unclaimed (a check constraint says so).
-  const isPool =
-    (status === 'unclaimed' && claimedBy !== 'someone') ||
-    (status === undefined && claimedBy === 'none')
-  if (isPool && present.every((name) => POOL_FILTERS.includes(name))) {
+  const sumOf = (counts: typeof enquiryPoolCounts | typeof enquiryOwnerCounts, where?: SQL) =>
+    db
+      .select({ total: sql<number>`coalesce(sum(${counts.count}), 0)::int` })
+      .from(counts)
+      .where(where)
+  const pool = (filters: (keyof Parameters)[]) => {
     const byFilter = (name: keyof Parameters, column: AnyColumn) =>
-      present.includes(name) ? eq(column, sql.placeholder(name)) : undefined
-    return db
-      .select({ total: sum(enquiryPoolCounts) })
-      .from(enquiryPoolCounts)
-      .where(
-        and(
-          byFilter('priority', enquiryPoolCounts.priority),
-          byFilter('source', enquiryPoolCounts.source),
-          byFilter('courseInterest', enquiryPoolCounts.courseInterest),
-        ),
-      )
+      filters.includes(name) ? eq(column, sql.placeholder(name)) : undefined
+    return sumOf(
+      enquiryPoolCounts,
+      and(
+        byFilter('priority', enquiryPoolCounts.priority),
+        byFilter('source', enquiryPoolCounts.source),
+        byFilter('courseInterest', enquiryPoolCounts.courseInterest),
+      ),
+    )
   }
-  if (claimedBy === 'someone' && present.length === 0) {
-    return db
-      .select({ total: sum(enquiryOwnerCounts) })
-      .from(enquiryOwnerCounts)
-      .where(
-        and(
-          eq(enquiryOwnerCounts.claimedBy, sql.placeholder('claimedBy')),
-          status !== undefined ? statusLiteral(enquiryOwnerCounts.status, status) : undefined,
-        ),
-      )
+  const owned = () =>
+    sumOf(
+      enquiryOwnerCounts,
+      and(
+        status !== undefined
+          ? sql`${enquiryOwnerCounts.status} = ${sql.raw(`'${status}'`)}`
+          : undefined,
+        claimedBy === 'someone'
+          ? eq(enquiryOwnerCounts.claimedBy, sql.placeholder('claimedBy'))
+          : undefined,
+      ),
+    )
+  const part = searchedPartOf(status, claimedBy)
+  if (
+    part === 'pool' &&
+    claimedBy !== 'someone' &&
+    present.every((name) => POOL_FILTERS.includes(name))
+  ) {
+    return pool(present)
+  }
+  if (present.length === 0 && claimedBy !== 'none' && status !== 'unclaimed') {
+    if (part === 'worked') return owned()
+    // Every enquiry is counted once: in the pool's counts or in its owner's.
+    const counts = db
+      .select({ count: enquiryPoolCounts.count })
+      .from(enquiryPoolCounts)
+      .unionAll(db.select({ count: enquiryOwnerCounts.count }).from(enquiryOwnerCounts))
+      .as('counts')
+    return db.select({ total: sql<number>`coalesce(sum(${counts.count}), 0)::int` }).from(counts)
   }
   return db.select({ total: sql<number>`count(*)::int` }).from(enquiries).where(where)
 }

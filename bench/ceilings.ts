@@ -15,7 +15,7 @@ const app = Fastify({ logger: false })
 // The page with its total in one statement, as the app reads it.
 const POOL_PAGE = `SELECT e.id, e.name, e.email, e.phone, e.course_interest, e.message, e.status, e.source, e.priority,
     o.id AS owner_id, o.name AS owner_name, o.email AS owner_email, e.claimed_at, e.created_at, e.updated_at,
-    (SELECT coalesce(sum(count), 0)::int FROM enquiry_status_counts WHERE status = 'unclaimed') AS total
+    (SELECT coalesce(sum(count), 0)::int FROM enquiry_pool_counts) AS total
   FROM enquiries e LEFT JOIN employees o ON o.id = e.claimed_by
   WHERE e.status = 'unclaimed' ORDER BY e.created_at DESC, e.id DESC LIMIT $1 OFFSET $2`
 const AUTH = `SELECT id, name, email, role, is_active, token_version, last_login, created_at FROM employees WHERE id = $1`

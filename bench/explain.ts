@@ -3,12 +3,12 @@ import type { Db } from '../src/db/client.js'
 
 /**
  * The pool's statement as the app prepares it (src/modules/enquiries/listing.ts): a deferred join
- * for the page, with the total from the status counters as an uncorrelated subquery.
+ * for the page, with the total from the pool's counters as an uncorrelated subquery.
  */
 const POOL_PAGE = sql`
   PREPARE pool_page(int, int) AS
   SELECT e.*, o.id AS owner_id, o.name AS owner_name, o.email AS owner_email,
-    (SELECT coalesce(sum(count), 0)::int FROM enquiry_status_counts WHERE status = 'unclaimed') AS total
+    (SELECT coalesce(sum(count), 0)::int FROM enquiry_pool_counts) AS total
   FROM enquiries e LEFT JOIN employees o ON o.id = e.claimed_by
   WHERE e.id = ANY(ARRAY(SELECT id FROM enquiries WHERE status = 'unclaimed'
                        ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT $2))
@@ -17,7 +17,7 @@ const POOL_PAGE = sql`
 const POOL_PAGE_AFTER = sql`
   PREPARE pool_page_after(timestamptz, char(24), int) AS
   SELECT e.*, o.id AS owner_id, o.name AS owner_name, o.email AS owner_email,
-    (SELECT coalesce(sum(count), 0)::int FROM enquiry_status_counts WHERE status = 'unclaimed') AS total
+    (SELECT coalesce(sum(count), 0)::int FROM enquiry_pool_counts) AS total
   FROM enquiries e LEFT JOIN employees o ON o.id = e.claimed_by
   WHERE e.id = ANY(ARRAY(SELECT id FROM enquiries WHERE status = 'unclaimed' AND (created_at, id) < ($1, $2)
                        ORDER BY created_at DESC, id DESC OFFSET 0 LIMIT $3))
@@ -26,8 +26,8 @@ const SECTIONS: [string, SQL][] = [
   ['Page 1 (limit 20), with its total', sql`EXECUTE pool_page(0, 20)`],
   ['Page 500 (offset 9,980), with its total', sql`EXECUTE pool_page(9980, 20)`],
   [
-    'The total alone (sum of the status counters)',
-    sql`SELECT coalesce(sum(count), 0)::int FROM enquiry_status_counts WHERE status = 'unclaimed'`,
+    "The total alone (sum of the pool's counters)",
+    sql`SELECT coalesce(sum(count), 0)::int FROM enquiry_pool_counts`,
   ],
   [
     'For comparison: counting the pool row by row (what the total cost before the counters)',

@@ -14,6 +14,7 @@ import { openDatabase } from '../src/db/client.js'
 import type { EnquiryPriority } from '../src/db/schema/index.js'
 import { cursorAfter } from '../src/modules/enquiries/cursor.js'
 import { explainPool } from './explain.js'
+import { explainLists, LIST_CASES, LIST_COUNSELOR_EMAIL } from './lists.js'
 import type { LoadResult, LoadScenario } from './load.js'
 import { BENCH_PASSWORD, seed } from './seed.js'
 
@@ -27,8 +28,10 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '1,10,50' },
     out: { type: 'string', default: join(import.meta.dirname, 'results.md') },
-    // For quick iterations: pool,deep,mine,submit,claim,login,race,storm,export (default: all).
+    // For quick iterations: pool,deep,mine,lists,submit,claim,login,race,storm,export (default: all).
     only: { type: 'string', default: 'all' },
+    // Where the lists scenario's plans go (default bench/plans-lists-<rows>.md).
+    'lists-plans': { type: 'string' },
   },
 })
 const only = new Set((args.only ?? 'all').split(','))
@@ -38,6 +41,12 @@ const duration = Number(args.duration)
 const warmup = Number(args.warmup)
 const levels = (args.connections ?? '1,10,50').split(',').map(Number)
 const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+/** The lists scenario runs at this many connections, the level its targets are set at. */
+const LIST_CONNECTIONS = 10
+const LIST_PREFIX = 'lists: '
+/** The total each list reported, by label. */
+const listTotals = new Map<string, number>()
 
 interface Row {
   scenario: string
@@ -286,6 +295,11 @@ async function main(): Promise<void> {
     const planFile = join(root, 'bench', `plans-${rows}.md`)
     writeFileSync(planFile, await explainPool(database.db, rows))
     log(`wrote ${planFile}`)
+    if (wants('lists')) {
+      const listPlans = args['lists-plans'] ?? join(root, 'bench', `plans-lists-${rows}.md`)
+      writeFileSync(listPlans, await explainLists(databaseUrl, rows))
+      log(`wrote ${listPlans}`)
+    }
   }
   await database.close()
   log(`seeded in ${seedSeconds.toFixed(1)} s`)
@@ -306,11 +320,13 @@ async function main(): Promise<void> {
     AUTH_RATE_LIMIT_MAX: '100000000',
     ENQUIRY_RATE_LIMIT_MAX: '100000000',
     LOGIN_MAX_FAILURES: '100000000',
+    RATE_LIMIT_EMPLOYEE_MAX: '100000000',
   }
   const app = await start([join(root, 'dist', 'server.js')], appEnv, '/health')
   const admin = await login(app.url, 'admin@bench.example')
   const busy = await login(app.url, 'busy@bench.example')
   const claimer = await login(app.url, 'claimer@bench.example')
+  const listCounselor = await login(app.url, LIST_COUNSELOR_EMAIL)
   const auth = (token: string) => ({ authorization: `Bearer ${token}` })
 
   // The floors run beside the app, each measured right after the app on the same data, so that
@@ -350,6 +366,22 @@ async function main(): Promise<void> {
       await load({
         ...poolPage1(floor.url, { 'x-bench-employee': admin.id }, 10),
         durationSeconds: warmup,
+      })
+    }
+  }
+  // The lists before any write, on the data as seeded and analyzed.
+  if (wants('lists')) {
+    for (const list of LIST_CASES) {
+      const headers = auth(list.as === 'admin' ? admin.token : listCounselor.token)
+      const response = await fetch(`${app.url}${list.path}`, { headers })
+      const body = (await response.json()) as { total?: number }
+      listTotals.set(list.label, body.total ?? Number.NaN)
+      await measure(`${LIST_PREFIX}${list.label}`, 'app', app.child, {
+        url: app.url,
+        method: 'GET',
+        path: list.path,
+        headers,
+        connections: LIST_CONNECTIONS,
       })
     }
   }
@@ -503,6 +535,45 @@ function targetLines(find: Find): string[] {
   return lines
 }
 
+/**
+ * The lists scenario's table: each list's total, latency and verdict against the issue's target
+ * (p99 under 50 ms on PostgreSQL at a million rows, under 100 ms on the embedded database).
+ */
+function listLines(find: Find, embedded: boolean): string[] {
+  if (!wants('lists')) return []
+  const ceiling = embedded ? 100 : 50
+  const targeted = embedded ? rows >= 100_000 : rows >= 1_000_000
+  const lines = [
+    '',
+    `## Lists (${LIST_CONNECTIONS} connections)`,
+    '',
+    `Target: p99 < ${ceiling} ms${targeted ? '' : ` (set at ${embedded ? '100,000' : '1,000,000'} rows; for reference here)`}. Plans: ${embedded ? 'not taken on the embedded database' : `bench/plans-lists-${rows}.md (or --lists-plans)`}.`,
+    '',
+    '| list | total | req/s | p50 ms | p99 ms | verdict |',
+    '|---|---:|---:|---:|---:|---|',
+  ]
+  for (const list of LIST_CASES) {
+    const measured = find(`${LIST_PREFIX}${list.label}`, 'app', LIST_CONNECTIONS)?.result
+    const total = listTotals.get(list.label)
+    // autocannon gives up on a request after 10 s; latencies are of the requests answered.
+    const unanswered = measured !== undefined && (measured.requests === 0 || measured.errors > 0)
+    const verdict =
+      measured === undefined
+        ? 'not measured'
+        : !list.targeted || !targeted
+          ? 'for reference'
+          : measured.p99 < ceiling && !unanswered
+            ? 'holds'
+            : '**misses**'
+    const latency = (ms: number | undefined) =>
+      measured?.requests === 0 ? '> 10,000' : (ms?.toLocaleString('en') ?? '–')
+    lines.push(
+      `| ${list.label} | ${total?.toLocaleString('en') ?? '–'} | ${measured?.rps.toFixed(0) ?? '–'} | ${latency(measured?.p50)} | ${latency(measured?.p99)}${measured?.errors ? ` (${measured.errors} timed out)` : ''} | ${verdict} |`,
+    )
+  }
+  return lines
+}
+
 function report(context: {
   postgresVersion: string
   seedSeconds: number
@@ -526,7 +597,9 @@ function report(context: {
     '| scenario | conns | app req/s | vs (a) | vs (a′) | (b) req/s | p50 ms | p99 ms | statuses | errors | peak RSS MB |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|',
   ]
-  for (const row of results.filter((r) => r.target === 'app')) {
+  for (const row of results.filter(
+    (r) => r.target === 'app' && !r.scenario.startsWith(LIST_PREFIX),
+  )) {
     const full = find(row.scenario, 'full', row.connections)?.result.rps
     const minimal = find(row.scenario, 'minimal', row.connections)?.result.rps
     const constant = find(row.scenario, 'constant', row.connections)?.result.rps
@@ -538,7 +611,7 @@ function report(context: {
         .join(', ')} | ${row.result.errors} | ${row.peakRssMb?.toFixed(0) ?? '–'} |`,
     )
   }
-  lines.push('', ...targetLines(find))
+  lines.push('', ...targetLines(find), ...listLines(find, context.embedded))
   if (exportRun) {
     lines.push(
       '',

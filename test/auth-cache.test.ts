@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { PGlite } from '@electric-sql/pglite'
 import { eq, sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
-import { wrapPglite } from '../src/db/client.js'
+import { createPglite, wrapPglite } from '../src/db/client.js'
 import { employees } from '../src/db/schema/index.js'
 import { buildTestApp, call, createEmployee, type TestEmployee, testConfig } from './support/app.js'
 import { TEST_DATABASE_URL } from './support/database.js'
@@ -27,7 +26,7 @@ async function msUntilRefused(app: FastifyInstance, who: TestEmployee, withinMs:
 
 describe('Reusing the employee behind a token (AUTH_CACHE_TTL_MS)', () => {
   test('repeated requests by one caller read their employee once while nothing changes', async (t) => {
-    const client = await PGlite.create()
+    const client = await createPglite()
     let employeeReads = 0
     const query = client.query.bind(client)
     client.query = ((...args: Parameters<typeof query>) => {

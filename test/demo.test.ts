@@ -7,7 +7,8 @@ import { openDatabase } from '../src/db/client.js'
 import {
   employees,
   enquiries,
-  enquiryStatusCounts,
+  enquiryOwnerCounts,
+  enquiryPoolCounts,
   enquiryStatuses,
 } from '../src/db/schema/index.js'
 import { DEMO_PASSWORD } from '../src/modules/demo/content.js'
@@ -82,23 +83,29 @@ describe('npm run demo', () => {
     assert.ok(data.counselors.every((row) => row.converted > 0))
     assert.ok((data.timeToClaim.medianSeconds ?? 0) > 0)
 
-    // The pool's total comes from the per-status counters the triggers keep.
+    // The pool's total comes from the counters the triggers keep: the pool's, and the owners'
+    // for every other status.
     const pool = await list(app, '/api/enquiries/unclaimed', counselor.token)
     assert.equal(pool.status, 200)
     assert.ok(pool.body.total > 0)
     assert.equal(pool.body.total, outcome.byStatus.unclaimed)
-    const counters = await app.db
+    const [inPool] = await app.db
+      .select({ count: sql<number>`sum(${enquiryPoolCounts.count})::int` })
+      .from(enquiryPoolCounts)
+    const owned = await app.db
       .select({
-        status: enquiryStatusCounts.status,
-        count: sql<number>`sum(${enquiryStatusCounts.count})::int`,
+        status: enquiryOwnerCounts.status,
+        count: sql<number>`sum(${enquiryOwnerCounts.count})::int`,
       })
-      .from(enquiryStatusCounts)
-      .groupBy(enquiryStatusCounts.status)
+      .from(enquiryOwnerCounts)
+      .groupBy(enquiryOwnerCounts.status)
     assert.deepEqual(
       Object.fromEntries(
         enquiryStatuses.map((status) => [
           status,
-          counters.find((row) => row.status === status)?.count ?? 0,
+          status === 'unclaimed'
+            ? (inPool?.count ?? 0)
+            : (owned.find((row) => row.status === status)?.count ?? 0),
         ]),
       ),
       outcome.byStatus,

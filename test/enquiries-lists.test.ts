@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { PGlite } from '@electric-sql/pglite'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
-import { wrapPglite } from '../src/db/client.js'
+import { createPglite, wrapPglite } from '../src/db/client.js'
 import {
   buildTestApp,
   call,
@@ -218,7 +217,7 @@ describe('GET /api/enquiries/my-enquiries', () => {
 
 describe('list queries', () => {
   test('a page of 20 leads owned by 20 counselors costs two queries: the caller, then page and total', async (t) => {
-    const client = await PGlite.create()
+    const client = await createPglite()
     let queries = 0
     const query = client.query.bind(client)
     client.query = ((...args: Parameters<typeof query>) => {

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
 import { describe, test } from 'node:test'
-import { PGlite } from '@electric-sql/pglite'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { buildApp } from '../src/app.js'
-import { wrapPglite } from '../src/db/client.js'
+import { createPglite, wrapPglite } from '../src/db/client.js'
 import { buildTestApp, call, createEmployee, testConfig } from './support/app.js'
 import { freshDatabase } from './support/database.js'
 import { claim, submitEnquiry } from './support/enquiries.js'
@@ -38,7 +37,7 @@ describe('GET /health and GET /ready', () => {
   })
 
   test('ready is a 503 naming the database when it does not answer; health stays 200', async (t) => {
-    const client = await PGlite.create()
+    const client = await createPglite()
     const database = wrapPglite(client)
     const app = await buildApp(testConfig(), { database: { ...database, close: async () => {} } })
     t.after(() => app.close())

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { sql } from 'drizzle-orm'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
@@ -139,12 +140,20 @@ async function listenPostgres(
   }
 }
 
+/**
+ * A PGlite instance (in memory, or kept in `dataDir`) with the extensions the schema uses: pg_trgm,
+ * for substring search. Every embedded database is opened through here.
+ */
+export function createPglite(dataDir?: string): Promise<PGlite> {
+  return PGlite.create({ ...(dataDir !== undefined ? { dataDir } : {}), extensions: { pg_trgm } })
+}
+
 async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (!dataDir) return wrapPglite(await PGlite.create())
+  if (!dataDir) return wrapPglite(await createPglite())
   await mkdir(dataDir, { recursive: true })
   const unlock = await lockEmbeddedDatabase(dataDir)
   try {
-    const database = wrapPglite(await PGlite.create(dataDir))
+    const database = wrapPglite(await createPglite(dataDir))
     return {
       ...database,
       close: async () => {

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
+import type { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import type { DatabaseTarget } from '../../src/config.js'
-import { type Database, openDatabase, wrapPglite } from '../../src/db/client.js'
+import { createPglite, type Database, openDatabase, wrapPglite } from '../../src/db/client.js'
 
 /** Set to run every suite against a real PostgreSQL server instead of in-memory PGlite. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined
@@ -14,7 +14,7 @@ let migratedTemplate: Promise<PGlite> | undefined
 
 /** A fresh, migrated in-memory PGlite: migrated once per process, then cloned (faster than a boot). */
 async function freshPglite(): Promise<Database> {
-  migratedTemplate ??= PGlite.create().then(async (client) => {
+  migratedTemplate ??= createPglite().then(async (client) => {
     await wrapPglite(client).migrate()
     return client
   })
@@ -87,7 +87,7 @@ export async function sharedDatabase(): Promise<{
       },
     }
   }
-  const client = await PGlite.create()
+  const client = await createPglite()
   return {
     open: async () => ({ ...wrapPglite(client), close: async () => {} }),
     dispose: () => client.close(),

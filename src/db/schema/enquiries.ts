@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
+  type AnyPgColumn,
   bigint,
   check,
   index,
@@ -49,6 +50,16 @@ export const enquirySource = pgEnum('enquiry_source', enquirySources)
 export const enquiryPriority = pgEnum('enquiry_priority', enquiryPriorities)
 export const activityType = pgEnum('activity_type', activityTypes)
 
+/**
+ * What `q` searches: name, email and phone, lower-cased, one per line. A trigram index over it
+ * answers substring searches; the listing writes this very expression so the planner matches it.
+ */
+export const searchTextOf = (columns: {
+  name: AnyPgColumn
+  email: AnyPgColumn
+  phone: AnyPgColumn
+}) => sql`lower(${columns.name} || E'\\n' || ${columns.email} || E'\\n' || ${columns.phone})`
+
 export const enquiries = pgTable(
   'enquiries',
   {
@@ -81,31 +92,68 @@ export const enquiries = pgTable(
     uniqueIndex('enquiries_open_phone_key')
       .on(table.phoneDigits)
       .where(sql`${table.status} IN ('unclaimed', 'claimed', 'contacted')`),
-    // The pool, in each of its orders (its total comes from enquiry_status_counts).
+    // The pool, in each of its orders. The pool's other filters follow the order's columns, so
+    // that any combination of them is checked in the index, without visiting rows; its totals
+    // come from enquiry_pool_counts.
     index('enquiries_pool_created_idx')
-      .on(table.createdAt, table.id)
+      .on(table.createdAt, table.id, table.priority, table.source, table.courseInterest)
       .where(sql`${table.status} = 'unclaimed'`),
     index('enquiries_pool_priority_idx')
-      .on(table.priority.desc().nullsFirst(), table.createdAt, table.id)
+      .on(
+        table.priority.desc().nullsFirst(),
+        table.createdAt,
+        table.id,
+        table.source,
+        table.courseInterest,
+      )
       .where(sql`${table.status} = 'unclaimed'`),
     index('enquiries_owner_idx').on(table.claimedBy, table.claimedAt, table.id),
     index('enquiries_created_idx').on(table.createdAt, table.id),
+    // Substring search (pg_trgm): one index over the pool, whose searches then visit only the
+    // pool's rows, and one over the rest. Each enquiry is in one of them, so a new enquiry costs
+    // one trigram index entry; a search of every enquiry reads both.
+    index('enquiries_pool_search_idx')
+      .using('gin', sql`${searchTextOf(table)} gin_trgm_ops`)
+      .where(sql`${table.status} = 'unclaimed'`),
+    index('enquiries_worked_search_idx')
+      .using('gin', sql`${searchTextOf(table)} gin_trgm_ops`)
+      .where(sql`${table.status} <> 'unclaimed'`),
   ],
 )
 
-/**
- * How many enquiries have each status, kept by triggers in the transaction of every change (see
- * drizzle/0004): an exact total without counting rows. Each connection writes its own shard, so
- * concurrent writers seldom wait on one row; a status's total is the sum of its shards.
+/*
+ * Totals without counting rows: counters kept by statement triggers in the transaction of every
+ * change (drizzle/0007). Every enquiry is counted once: in enquiry_pool_counts while unclaimed,
+ * else in enquiry_owner_counts (an unclaimed enquiry has no owner, any other has one). Each
+ * connection writes its own shard, so concurrent writers seldom wait on one row; a total is the
+ * sum of the rows that match, shards included.
  */
-export const enquiryStatusCounts = pgTable(
-  'enquiry_status_counts',
+
+/** The pool by course, priority and source: any combination of the pool's filters, totalled. */
+export const enquiryPoolCounts = pgTable(
+  'enquiry_pool_counts',
   {
+    courseInterest: varchar('course_interest', { length: 100 }).notNull(),
+    priority: enquiryPriority('priority').notNull(),
+    source: enquirySource('source').notNull(),
+    shard: smallint('shard').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.courseInterest, table.priority, table.source, table.shard] }),
+  ],
+)
+
+/** Every other enquiry by owner and status: my-enquiries, the admin list by owner or by status. */
+export const enquiryOwnerCounts = pgTable(
+  'enquiry_owner_counts',
+  {
+    claimedBy: objectIdColumn('claimed_by').notNull(),
     status: enquiryStatus('status').notNull(),
     shard: smallint('shard').notNull(),
     count: bigint('count', { mode: 'number' }).notNull(),
   },
-  (table) => [primaryKey({ columns: [table.status, table.shard] })],
+  (table) => [primaryKey({ columns: [table.claimedBy, table.status, table.shard] })],
 )
 
 export const notes = pgTable(

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNull, lt, type SQL, sql } from 'drizzle-orm'
+import { type AnyColumn, and, asc, desc, eq, gte, isNull, lt, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { preparedStatements } from '../../db/prepared.js'
 import {
@@ -6,8 +6,10 @@ import {
   type EnquirySource,
   type EnquiryStatus,
   enquiries,
-  enquiryStatusCounts,
+  enquiryOwnerCounts,
+  enquiryPoolCounts,
   enquiryStatuses,
+  searchTextOf,
 } from '../../db/schema/index.js'
 import { type EnquiryRecord, enquiryColumns, owner } from './repository.js'
 
@@ -62,6 +64,37 @@ function statusIs(status: EnquiryStatus): SQL {
   return sql`${enquiries.status} = ${sql.raw(`'${status}'`)}`
 }
 
+/** What separates the fields in searchTextOf: a q holding one could match across two of them. */
+const FIELD_SEPARATOR = '\n'
+
+/** Which trigram index a search reads: the pool's, the other enquiries', or both. */
+type SearchedPart = 'pool' | 'worked' | 'both'
+
+function searchedPartOf(status: EnquiryStatus | undefined, claimedBy: string | undefined) {
+  // Nobody holds an enquiry exactly when it is unclaimed (a check constraint says so).
+  if (status === 'unclaimed' || (status === undefined && claimedBy === 'none')) return 'pool'
+  return status !== undefined || claimedBy !== undefined ? 'worked' : 'both'
+}
+
+/**
+ * `q` is a case-insensitive substring of the name, the email or the phone. Said as one LIKE on the
+ * three lower-cased and joined (searchTextOf), which the trigram indexes answer: in PostgreSQL,
+ * `x ILIKE p` is `lower(x) LIKE lower(p)`, and a q without the separator can only match inside
+ * one field (a q with it must also match one field on its own). Each index covers a part of the
+ * table, which the condition names so that the planner may use it; a search of both is an OR.
+ */
+function searchCondition(pattern: SQL, mayCrossFields: boolean, part: SearchedPart): SQL {
+  const joined = sql`${searchTextOf(enquiries)} LIKE lower(${pattern})`
+  const matches = mayCrossFields
+    ? sql`${joined} AND (${enquiries.name} ILIKE ${pattern} OR ${enquiries.email} ILIKE ${pattern} OR ${enquiries.phone} ILIKE ${pattern})`
+    : joined
+  const inPool = sql`${enquiries.status} = 'unclaimed' AND ${matches}`
+  const worked = sql`${enquiries.status} <> 'unclaimed' AND ${matches}`
+  if (part === 'pool') return inPool
+  if (part === 'worked') return worked
+  return sql`((${inPool}) OR (${worked}))`
+}
+
 /**
  * The WHERE clause of a filter. `bind` supplies each value: the value itself, or a placeholder of
  * the same name for a prepared statement.
@@ -86,7 +119,11 @@ function conditionsOf(
       ? eq(enquiries.courseInterest, param('courseInterest', courseInterest))
       : undefined,
     q !== undefined
-      ? sql`(${enquiries.name} ILIKE ${param('q', q)} OR ${enquiries.email} ILIKE ${param('q', q)} OR ${enquiries.phone} ILIKE ${param('q', q)})`
+      ? searchCondition(
+          param('q', q),
+          filter.q?.includes(FIELD_SEPARATOR) ?? false,
+          searchedPartOf(filter.status, claimedBy),
+        )
       : undefined,
   )
 }
@@ -114,6 +151,8 @@ interface ListShape {
   status?: EnquiryStatus
   claimedBy?: 'none' | 'someone'
   present: (keyof Parameters)[]
+  /** `q` holds the field separator (so its SQL differs: see searchCondition). */
+  qCrossesFields?: true
 }
 
 function shapeOf(filter: EnquiryFilter, order: EnquiryOrder, after: boolean): ListShape {
@@ -126,16 +165,18 @@ function shapeOf(filter: EnquiryFilter, order: EnquiryOrder, after: boolean): Li
     present: (Object.keys(others) as (keyof Parameters)[]).filter(
       (name) => others[name as keyof typeof others] !== undefined,
     ),
+    ...(filter.q?.includes(FIELD_SEPARATOR) ? { qCrossesFields: true as const } : {}),
   }
 }
 
 /** The WHERE clause of a shape: every value present is a placeholder named after its filter. */
-function placeholdersOf({ status, claimedBy, present }: ListShape) {
-  // Any stand-in value will do: only which filters are present shapes the SQL.
+function placeholdersOf({ status, claimedBy, present, qCrossesFields }: ListShape) {
+  // Any stand-in value will do: only which filters are present (and q's separator) shape the SQL.
   const standIn = Object.fromEntries(present.map((name) => [name, name])) as EnquiryFilter
   return conditionsOf(
     {
       ...standIn,
+      ...(qCrossesFields ? { q: FIELD_SEPARATOR } : {}),
       ...(status !== undefined ? { status } : {}),
       ...(claimedBy !== undefined ? { claimedBy } : {}),
     },
@@ -154,6 +195,67 @@ const AFTER: Record<EnquiryOrder, SQL | undefined> = {
   // Priorities run high to low, then oldest first: the seek starts at the cursor's priority.
   priority: sql`${enquiries.priority} <= ${afterPriority} AND (${enquiries.priority} < ${afterPriority} OR (${enquiries.createdAt}, ${enquiries.id}) > (${afterCreatedAt}, ${afterId}))`,
   recentlyClaimed: undefined,
+}
+
+/** The pool's filters, whose every combination the pool's counters total. */
+const POOL_FILTERS: (keyof Parameters)[] = ['priority', 'source', 'courseInterest']
+
+/**
+ * The statement for a shape's total. Where the counters the triggers keep hold it, their sum:
+ * exact, and as cheap at a million rows as at ten. They hold the pool under any combination of
+ * its filters, and every other enquiry by owner and status; so every list filtered by nothing
+ * else than these. Otherwise the matching rows are counted.
+ */
+function totalOf(db: Db, shape: ListShape, where: SQL | undefined) {
+  const { status, claimedBy, present } = shape
+  const sumOf = (counts: typeof enquiryPoolCounts | typeof enquiryOwnerCounts, where?: SQL) =>
+    db
+      .select({ total: sql<number>`coalesce(sum(${counts.count}), 0)::int` })
+      .from(counts)
+      .where(where)
+  const pool = (filters: (keyof Parameters)[]) => {
+    const byFilter = (name: keyof Parameters, column: AnyColumn) =>
+      filters.includes(name) ? eq(column, sql.placeholder(name)) : undefined
+    return sumOf(
+      enquiryPoolCounts,
+      and(
+        byFilter('priority', enquiryPoolCounts.priority),
+        byFilter('source', enquiryPoolCounts.source),
+        byFilter('courseInterest', enquiryPoolCounts.courseInterest),
+      ),
+    )
+  }
+  const owned = () =>
+    sumOf(
+      enquiryOwnerCounts,
+      and(
+        status !== undefined
+          ? sql`${enquiryOwnerCounts.status} = ${sql.raw(`'${status}'`)}`
+          : undefined,
+        claimedBy === 'someone'
+          ? eq(enquiryOwnerCounts.claimedBy, sql.placeholder('claimedBy'))
+          : undefined,
+      ),
+    )
+  const part = searchedPartOf(status, claimedBy)
+  if (
+    part === 'pool' &&
+    claimedBy !== 'someone' &&
+    present.every((name) => POOL_FILTERS.includes(name))
+  ) {
+    return pool(present)
+  }
+  if (present.length === 0 && claimedBy !== 'none' && status !== 'unclaimed') {
+    if (part === 'worked') return owned()
+    // Every enquiry is counted once: in the pool's counts or in its owner's.
+    const counts = db
+      .select({ count: enquiryPoolCounts.count })
+      .from(enquiryPoolCounts)
+      .unionAll(db.select({ count: enquiryOwnerCounts.count }).from(enquiryOwnerCounts))
+      .as('counts')
+    return db.select({ total: sql<number>`coalesce(sum(${counts.count}), 0)::int` }).from(counts)
+  }
+  return db.select({ total: sql<number>`count(*)::int` }).from(enquiries).where(where)
 }
 
 // Statement names must stay unique per text on a connection: one name per shape, process-wide.
@@ -184,28 +286,19 @@ const listStatements = preparedStatements((db, key) => {
     .orderBy(...ORDERS[shape.order])
     .offset(sql.placeholder('offset'))
     .limit(sql.placeholder('limit'))
-  // Filtered by status alone (the pool) or not at all, the total is the sum of the trigger-kept
-  // counters: exact, and as cheap at a million rows as at ten. Other filters count the rows.
-  const total =
-    shape.claimedBy === undefined && shape.present.length === 0
-      ? db
-          .select({ total: sql<number>`coalesce(sum(${enquiryStatusCounts.count}), 0)::int` })
-          .from(enquiryStatusCounts)
-          .where(
-            shape.status !== undefined
-              ? sql`${enquiryStatusCounts.status} = ${sql.raw(`'${shape.status}'`)}`
-              : undefined,
-          )
-      : db.select({ total: sql<number>`count(*)::int` }).from(enquiries).where(where)
+  const total = totalOf(db, shape, where)
+  // The page with the total on each row (an uncorrelated subquery, computed once): one round trip.
+  const page = db
+    .select({ ...enquiryColumns, total: sql<number>`(${total})` })
+    .from(enquiries)
+    .leftJoin(owner, eq(owner.id, enquiries.claimedBy))
+    .where(sql`${enquiries.id} = ANY(ARRAY(${pageIds}))`)
+    .orderBy(...ORDERS[shape.order])
+  // A search is planned for its text each time (unnamed statements): how many rows a pattern
+  // matches decides between walking the order's index and reading the trigram index's matches.
+  if (shape.present.includes('q')) return { page, total }
   return {
-    // The page with the total on each row (an uncorrelated subquery, computed once): one round trip.
-    page: db
-      .select({ ...enquiryColumns, total: sql<number>`(${total})` })
-      .from(enquiries)
-      .leftJoin(owner, eq(owner.id, enquiries.claimedBy))
-      .where(sql`${enquiries.id} = ANY(ARRAY(${pageIds}))`)
-      .orderBy(...ORDERS[shape.order])
-      .prepare(`enquiry_page_${number}`),
+    page: page.prepare(`enquiry_page_${number}`),
     // For a page past the end, which has no row to carry it.
     total: total.prepare(`enquiry_total_${number}`),
   }

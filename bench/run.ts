@@ -16,6 +16,7 @@ import { cursorAfter } from '../src/modules/enquiries/cursor.js'
 import { explainPool } from './explain.js'
 import { explainLists, LIST_CASES, LIST_COUNSELOR_EMAIL } from './lists.js'
 import type { LoadResult, LoadScenario } from './load.js'
+import { measureLoginTiming } from './login-timing.js'
 import { BENCH_PASSWORD, seed } from './seed.js'
 
 const root = join(import.meta.dirname, '..')
@@ -28,7 +29,8 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '1,10,50' },
     out: { type: 'string', default: join(import.meta.dirname, 'results.md') },
-    // For quick iterations: pool,deep,mine,lists,submit,claim,login,race,storm,export (default: all).
+    // For quick iterations: pool,deep,mine,lists,submit,claim,login,race,storm,export,login-timing
+    // (default: all).
     only: { type: 'string', default: 'all' },
     // Where the lists scenario's plans go (default bench/plans-lists-<rows>.md).
     'lists-plans': { type: 'string' },
@@ -160,6 +162,7 @@ async function measure(
 }
 
 let exportRun: { rows: number; seconds: number; bytes: number; peakRssMb: number } | undefined
+let loginTiming: { wrongPasswordMs: number; unknownEmailMs: number } | undefined
 
 /** Downloads the whole CSV export once, timing it and watching the server's memory. */
 async function timeExport(url: string, token: string, server: ChildProcess) {
@@ -461,6 +464,12 @@ async function main(): Promise<void> {
       amount: 100,
     })
   if (wants('storm')) await loginStorm(app.url, app.child)
+  if (wants('login-timing')) {
+    loginTiming = await measureLoginTiming()
+    log(
+      `login, median: wrong password ${loginTiming.wrongPasswordMs.toFixed(0)} ms, unknown email ${loginTiming.unknownEmailMs.toFixed(0)} ms`,
+    )
+  }
   if (wants('export')) {
     exportRun = await timeExport(app.url, admin.token, app.child)
     log(
@@ -517,6 +526,10 @@ function targetLines(find: Find): string[] {
   const health = find('health during a login storm (20 conns)', 'app', 10)?.result.p99
   lines.push(
     `| /health p99 < 40 ms during a login storm | 10 | ${health ?? '–'} ms | ${verdict(health === undefined ? undefined : health < 40)} |`,
+  )
+  const timing = loginTiming
+  lines.push(
+    `| login: an unknown email ≥ 0.5× the time of a wrong password (no account enumeration by timing) | 1 | ${timing ? `${timing.unknownEmailMs.toFixed(0)} ms vs ${timing.wrongPasswordMs.toFixed(0)} ms` : '–'} | ${verdict(timing && timing.unknownEmailMs >= 0.5 * timing.wrongPasswordMs)} |`,
   )
   const unexpected = results.flatMap(({ scenario, result }) =>
     Object.keys(result.statuses)

@@ -270,26 +270,6 @@ describe('POST /api/auth/login', () => {
     assert.equal(wrong.body.code, 'INVALID_CREDENTIALS')
   })
 
-  test('an unknown email costs about as much time as a wrong password (a hash is verified either way)', async () => {
-    const employee = await createEmployee(app)
-    const median = async (email: string) => {
-      const times: number[] = []
-      for (let i = 0; i < 5; i++) {
-        const start = performance.now()
-        await logIn(app, email, 'not the password')
-        times.push(performance.now() - start)
-      }
-      return times.sort((a, b) => a - b)[2] ?? 0
-    }
-    const wrongPassword = await median(employee.email)
-    const unknownEmail = await median(uniqueEmail('nobody'))
-    // Without the dummy verification an unknown email answers in a fraction of the time.
-    assert.ok(
-      unknownEmail > wrongPassword * 0.5,
-      `unknown ${unknownEmail}ms vs wrong ${wrongPassword}ms`,
-    )
-  })
-
   test('a deactivated employee with the right password gets 403', async () => {
     const employee = await createEmployee(app)
     await app.db.update(employees).set({ isActive: false }).where(eq(employees.id, employee.id))

@@ -15,6 +15,7 @@ import authPlugin from './plugins/auth.js'
 import consolePlugin from './plugins/console.js'
 import databasePlugin from './plugins/database.js'
 import docsPlugin from './plugins/docs.js'
+import jobsPlugin from './plugins/jobs.js'
 import metricsPlugin from './plugins/metrics.js'
 import redisPlugin from './plugins/redis.js'
 import securityPlugin from './plugins/security.js'
@@ -108,6 +109,10 @@ export async function buildApp(
     enabled: config.metricsEnabled,
     token: config.metricsToken,
     production: config.env === 'production',
+  })
+  await app.register(jobsPlugin, {
+    ...config.jobs,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
   })
   await app.register(docsPlugin)
 

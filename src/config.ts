@@ -50,6 +50,8 @@ const EnvSchema = Type.Object({
     Type.String({ pattern: '^\\s*https?://[^\\s,]+(\\s*,\\s*https?://[^\\s,]+)*\\s*$' }),
   ),
   FORM_COURSES: Type.Optional(Type.String({ maxLength: 5000 })),
+  JOB_POLL_INTERVAL_SECONDS: Type.Number({ minimum: 0.5, maximum: 60, default: 1 }),
+  JOB_STATS_INTERVAL_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -110,6 +112,8 @@ export interface Config {
   formEmbedOrigins: string[]
   /** The courses the public form offers; empty: a free-text course field. */
   formCourses: string[]
+  /** The durable job queue: how often idle workers look for due jobs, and its counts refresh (s). */
+  jobs: { pollIntervalSeconds: number; statsIntervalSeconds: number }
 }
 
 export class ConfigError extends Error {
@@ -313,5 +317,9 @@ function toConfig(env: Env): Config {
     consoleDir: resolve(env.CONSOLE_DIR ?? fileURLToPath(new URL('../web/dist', import.meta.url))),
     formEmbedOrigins: splitList(env.FORM_EMBED_ORIGINS ?? '').map(originOf),
     formCourses: splitList(env.FORM_COURSES ?? '').map((course) => course.slice(0, 100)),
+    jobs: {
+      pollIntervalSeconds: env.JOB_POLL_INTERVAL_SECONDS,
+      statsIntervalSeconds: env.JOB_STATS_INTERVAL_SECONDS,
+    },
   }
 }

@@ -28,12 +28,16 @@ async function appWithCapturedLogs(env: Record<string, string> = {}) {
 }
 
 describe('GET /health and GET /ready', () => {
-  test('health answers while the process runs; ready checks the database', async (t) => {
+  test('health answers while the process runs; ready checks the database and the job queue', async (t) => {
     const app = await buildTestApp(t)
     assert.deepEqual((await call(app, { method: 'GET', url: '/health' })).body, { status: 'ok' })
     const ready = await call(app, { method: 'GET', url: '/ready' })
     assert.equal(ready.status, 200)
-    assert.deepEqual(ready.body, { status: 'ok', checks: { database: 'ok' } })
+    assert.deepEqual(ready.body, {
+      status: 'ok',
+      checks: { database: 'ok', jobQueue: 'ok' },
+      jobs: { waiting: 0, scheduled: 0, failed: 0 },
+    })
   })
 
   test('ready is a 503 naming the database when it does not answer; health stays 200', async (t) => {
@@ -44,7 +48,10 @@ describe('GET /health and GET /ready', () => {
     await client.close()
     const ready = await call(app, { method: 'GET', url: '/ready' })
     assert.equal(ready.status, 503)
-    assert.deepEqual(ready.body, { status: 'unavailable', checks: { database: 'error' } })
+    assert.deepEqual(ready.body, {
+      status: 'unavailable',
+      checks: { database: 'error', jobQueue: 'error' },
+    })
     assert.equal((await call(app, { method: 'GET', url: '/health' })).status, 200)
   })
 
@@ -54,7 +61,8 @@ describe('GET /health and GET /ready', () => {
     assert.equal(ready.status, 503)
     assert.deepEqual(ready.body, {
       status: 'unavailable',
-      checks: { database: 'ok', redis: 'error' },
+      checks: { database: 'ok', redis: 'error', jobQueue: 'ok' },
+      jobs: { waiting: 0, scheduled: 0, failed: 0 },
     })
   })
 

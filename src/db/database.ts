@@ -1,3 +1,4 @@
+import type { PGlite } from '@electric-sql/pglite'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import type { DatabaseTarget } from '../config.js'
 import type * as schema from './schema/index.js'
@@ -8,6 +9,11 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 export interface Database {
   db: Db
   kind: DatabaseTarget['kind']
+  /**
+   * How the job queue reaches the same database: a pool of its own on a PostgreSQL server, the
+   * very same instance for PGlite (one connection per process).
+   */
+  jobQueueTarget: { kind: 'postgres'; url: string } | { kind: 'pglite'; client: PGlite }
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>
   /**

@@ -44,6 +44,7 @@ export function wrapPglite(client: PGlite): Database {
   return {
     db,
     kind: 'pglite',
+    jobQueueTarget: { kind: 'pglite', client },
     migrate() {
       const previous = pgliteMigrations.get(client) ?? Promise.resolve()
       const next = previous.catch(() => {}).then(() => migratePglite(db, { migrationsFolder }))

@@ -16,6 +16,7 @@ export async function openPostgres(url: string, options: OpenOptions): Promise<D
   return {
     db,
     kind: 'postgres',
+    jobQueueTarget: { kind: 'postgres', url },
     async migrate() {
       // The lock and the migration must share one connection, so use a dedicated client. Being
       // the first connection made, its failure is the one an operator sees: said in one line.

@@ -7,6 +7,8 @@ declare module 'fastify' {
     db: Db
     /** LISTEN for the database's notifications (see Database.listen). */
     listenToDatabase: Database['listen']
+    /** Where the job queue finds this same database. */
+    jobQueueTarget: Database['jobQueueTarget']
   }
 }
 
@@ -28,6 +30,7 @@ export default fp<DatabasePluginOptions>(
     await opened.migrate()
     app.decorate('db', opened.db)
     app.decorate('listenToDatabase', opened.listen)
+    app.decorate('jobQueueTarget', { getter: () => opened.jobQueueTarget })
   },
   { name: 'database' },
 )

@@ -55,6 +55,10 @@ describe('dependencies', () => {
         { version?: string; engines?: { node?: string }; os?: string[]; cpu?: string[] }
       >
     }
+    // pg-boss 12 declares Node 22.12 for CommonJS callers (require of ESM); we import it as ESM,
+    // and its suite (test/jobs.test.ts and every queue user) runs on Node 20 too. Known, accepted:
+    // see docs/decisions/job-queue.md. Drop this when Node 20 leaves engines.
+    const accepted = new Set(['node_modules/pg-boss on 20.19.0'])
     const refusing: string[] = []
     for (const [path, entry] of Object.entries(lock.packages)) {
       const range = entry.engines?.node
@@ -64,7 +68,7 @@ describe('dependencies', () => {
         (entry.cpu && !entry.cpu.includes(process.arch))
       if (!path || !range || otherPlatform) continue
       for (const version of supported) {
-        if (!semver.satisfies(version, range))
+        if (!semver.satisfies(version, range) && !accepted.has(`${path} on ${version}`))
           refusing.push(`${path}@${entry.version} (${range}) on ${version}`)
       }
     }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
+import { fromPglite, PgBoss } from 'pg-boss'
 import type { DatabaseTarget } from '../../src/config.js'
 import { createPglite, type Database, openDatabase, wrapPglite } from '../../src/db/client.js'
 
@@ -16,6 +17,10 @@ let migratedTemplate: Promise<PGlite> | undefined
 async function freshPglite(): Promise<Database> {
   migratedTemplate ??= createPglite().then(async (client) => {
     await wrapPglite(client).migrate()
+    // The job queue's schema too, so that each app's queue starts without installing it.
+    const boss = new PgBoss({ backend: 'pglite', db: fromPglite(client), supervise: false })
+    await boss.start()
+    await boss.stop()
     return client
   })
   const template = await migratedTemplate

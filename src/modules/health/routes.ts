@@ -5,7 +5,17 @@ import { pingDatabase } from '../../db/client.js'
 const Check = Type.Enum(['ok', 'error'])
 const ReadyResponse = Type.Object({
   status: Type.Enum(['ok', 'unavailable']),
-  checks: Type.Object({ database: Check, redis: Type.Optional(Check) }),
+  checks: Type.Object({ database: Check, redis: Type.Optional(Check), jobQueue: Check }),
+  jobs: Type.Optional(
+    Type.Object(
+      {
+        waiting: Type.Integer({ description: 'due and not yet picked up' }),
+        scheduled: Type.Integer({ description: 'deadlines and retries not yet due' }),
+        failed: Type.Integer({ description: 'failed for good (kept for a while)' }),
+      },
+      { description: `The job queue's counts over every queue, as last refreshed` },
+    ),
+  ),
 })
 
 // Probes are neither rate limited nor logged at info: orchestrators call them every few seconds.
@@ -31,7 +41,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...probe,
       schema: {
         tags: ['operations'],
-        summary: 'Readiness: the database (and Redis, when configured) answers',
+        summary:
+          'Readiness: the database (and Redis, when configured) answers; the job queue counts',
         response: { 200: ReadyResponse, 503: ReadyResponse },
       },
     },
@@ -46,10 +57,25 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
             () => 'error' as const,
           )
         : undefined
-      const healthy = database === 'ok' && redis !== 'error'
+      const jobs = await app.jobs.counts().then(
+        (byQueue) => {
+          const all = Object.values(byQueue)
+          const sum = (pick: (counts: (typeof all)[number]) => number) =>
+            all.reduce((total, counts) => total + pick(counts), 0)
+          return {
+            waiting: sum((counts) => counts.ready),
+            scheduled: sum((counts) => counts.scheduled),
+            failed: sum((counts) => counts.failed),
+          }
+        },
+        () => undefined,
+      )
+      const jobQueue = jobs ? ('ok' as const) : ('error' as const)
+      const healthy = database === 'ok' && redis !== 'error' && jobQueue === 'ok'
       return reply.status(healthy ? 200 : 503).send({
         status: healthy ? 'ok' : 'unavailable',
-        checks: { database, ...(redis ? { redis } : {}) },
+        checks: { database, ...(redis ? { redis } : {}), jobQueue },
+        ...(jobs ? { jobs } : {}),
       })
     },
   )

@@ -4574,7 +4574,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database (and Redis, when configured) answers */
+        /** Readiness: the database (and Redis, when configured) answers; the job queue counts */
         get: {
             parameters: {
                 query?: never;
@@ -4595,7 +4595,18 @@ export interface paths {
                                 /** @enum {unknown} */
                                 database: "ok" | "error";
                                 /** @enum {unknown} */
+                                jobQueue: "ok" | "error";
+                                /** @enum {unknown} */
                                 redis?: "ok" | "error";
+                            };
+                            /** @description The job queue's counts over every queue, as last refreshed */
+                            jobs?: {
+                                /** @description failed for good (kept for a while) */
+                                failed: number;
+                                /** @description deadlines and retries not yet due */
+                                scheduled: number;
+                                /** @description due and not yet picked up */
+                                waiting: number;
                             };
                             /** @enum {unknown} */
                             status: "ok" | "unavailable";
@@ -4613,7 +4624,18 @@ export interface paths {
                                 /** @enum {unknown} */
                                 database: "ok" | "error";
                                 /** @enum {unknown} */
+                                jobQueue: "ok" | "error";
+                                /** @enum {unknown} */
                                 redis?: "ok" | "error";
+                            };
+                            /** @description The job queue's counts over every queue, as last refreshed */
+                            jobs?: {
+                                /** @description failed for good (kept for a while) */
+                                failed: number;
+                                /** @description deadlines and retries not yet due */
+                                scheduled: number;
+                                /** @description due and not yet picked up */
+                                waiting: number;
                             };
                             /** @enum {unknown} */
                             status: "ok" | "unavailable";

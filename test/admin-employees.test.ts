@@ -16,7 +16,7 @@ import {
   uniqueEmail,
 } from './support/app.js'
 import { serverDatabase, targetOf } from './support/database.js'
-import { claim, detail, list, submitEnquiry } from './support/enquiries.js'
+import { claim, lastActivity, list, submitEnquiry } from './support/enquiries.js'
 import { runScript } from './support/server.js'
 
 describe('GET /api/employees', () => {
@@ -219,10 +219,7 @@ describe('PATCH /api/employees/:id', () => {
     for (const id of [claimed, contacted]) {
       const [row] = await app.db.select().from(enquiries).where(eq(enquiries.id, id))
       assert.deepEqual([row?.status, row?.claimedBy, row?.claimedAt], ['unclaimed', null, null])
-      const history = (await detail(app, id, admin.token)).body.data as {
-        activity: Record<string, unknown>[]
-      }
-      const released = history.activity.at(-1)
+      const released = await lastActivity(app, id, admin.token)
       assert.equal(released?.type, 'released')
       assert.deepEqual(released?.previousOwner, employeeRef(leaving))
     }

@@ -14,7 +14,7 @@ import {
   fieldErrors,
   type TestEmployee,
 } from './support/app.js'
-import { claim, detail, list, setStatus, submitEnquiry } from './support/enquiries.js'
+import { claim, detail, lastActivity, list, setStatus, submitEnquiry } from './support/enquiries.js'
 
 describe('GET /api/enquiries (admin)', () => {
   let app: FastifyInstance
@@ -117,9 +117,7 @@ describe('POST /api/enquiries/:id/assign', () => {
     const data = body.data as Record<string, unknown>
     assert.equal(data.status, 'claimed')
     assert.deepEqual(data.claimedBy, employeeRef(ann))
-    const entry = (
-      (await detail(app, id, admin.token)).body.data as { activity: Record<string, unknown>[] }
-    ).activity.at(-1)
+    const entry = await lastActivity(app, id, admin.token)
     assert.equal(entry?.type, 'assigned')
     assert.deepEqual(entry?.actor, employeeRef(admin))
     assert.deepEqual(entry?.employee, employeeRef(ann))
@@ -141,9 +139,7 @@ describe('POST /api/enquiries/:id/assign', () => {
       ],
       ['contacted', bob.id],
     )
-    const entry = (
-      (await detail(app, id, admin.token)).body.data as { activity: Record<string, unknown>[] }
-    ).activity.at(-1)
+    const entry = await lastActivity(app, id, admin.token)
     assert.deepEqual(entry?.previousOwner, employeeRef(ann))
     assert.equal(
       (await detail(app, id, ann.token)).status,

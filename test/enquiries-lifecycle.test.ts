@@ -15,6 +15,7 @@ import {
 import {
   claim,
   detail,
+  lastActivity,
   list,
   setStatus as setEnquiryStatus,
   submitEnquiry,
@@ -244,8 +245,7 @@ describe('POST /api/enquiries/:id/release', () => {
     assert.deepEqual([data.status, data.claimedBy, data.claimedAt], ['unclaimed', null, null])
     const pool = await list(app, '/api/enquiries/unclaimed?limit=100', other.token)
     assert.ok(pool.body.data.some((e) => e._id === id))
-    const { body: after } = await detail(app, id, admin.token)
-    const released = (after.data as { activity: Record<string, unknown>[] }).activity.at(-1)
+    const released = await lastActivity(app, id, admin.token)
     assert.equal(released?.type, 'released')
     assert.deepEqual(released?.previousOwner, employeeRef(owner))
     assert.equal(

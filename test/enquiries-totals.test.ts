@@ -15,9 +15,23 @@ import { createPglite, type Database, openDatabase, wrapPglite } from '../src/db
 import { type EnquiryStatus, enquiries, enquiryStatuses } from '../src/db/schema/index.js'
 import { buildTestApp, call, createEmployee, type TestEmployee, testConfig } from './support/app.js'
 import { createPostgresDatabase, TEST_DATABASE_URL } from './support/database.js'
-import { claim, enquiryForm, list, setStatus, submitEnquiry } from './support/enquiries.js'
+import { claim, detail, enquiryForm, list, setStatus, submitEnquiry } from './support/enquiries.js'
 
 /** What the table holds, counted row by row: the truth the totals must match. */
+/** Which of `counselors` owns the enquiry, as an admin reads it. */
+async function ownerOf(
+  app: FastifyInstance,
+  id: string,
+  admin: TestEmployee,
+  counselors: TestEmployee[],
+): Promise<TestEmployee> {
+  const { body } = await detail(app, id, admin.token)
+  const owner = (body.data as { claimedBy: { _id: string } }).claimedBy._id
+  const counselor = counselors.find((c) => c.id === owner)
+  if (!counselor) throw new Error(`unknown owner ${owner}`)
+  return counselor
+}
+
 async function storedCounts(app: FastifyInstance): Promise<Record<EnquiryStatus, number>> {
   const rows = await app.db
     .select({ status: enquiries.status, n: sql<number>`count(*)::int` })
@@ -136,18 +150,9 @@ describe('List totals', () => {
     assert.deepEqual([counts.unclaimed, counts.claimed], [8, 12])
 
     // Owners move leads along, release some, an admin assigns two from the pool, all at once.
-    const ownerOf = async (id: string) => {
-      const { body } = await call(app, {
-        method: 'GET',
-        url: `/api/enquiries/${id}`,
-        token: admin.token,
-      })
-      const owner = (body.data as { claimedBy: { _id: string } }).claimedBy._id
-      const counselor = counselors.find((c) => c.id === owner)
-      if (!counselor) throw new Error(`unknown owner ${owner}`)
-      return counselor
-    }
-    const owners = await Promise.all(ids.slice(0, 12).map(ownerOf))
+    const owners = await Promise.all(
+      ids.slice(0, 12).map((id) => ownerOf(app, id, admin, counselors)),
+    )
     const changes = await Promise.all([
       ...ids.slice(0, 4).map((id, i) => setStatus(app, id, 'contacted', owners[i]?.token ?? '')),
       ...ids.slice(4, 6).map((id, i) => setStatus(app, id, 'lost', owners[4 + i]?.token ?? '')),
@@ -220,18 +225,9 @@ describe('List totals', () => {
       ids.slice(0, 15).flatMap((id) => counselors.map(({ token }) => claim(app, id, token))),
     )
     await assertFilteredTotalsMatchStoredRows(app, admin, counselors)
-    const ownerOf = async (id: string) => {
-      const { body } = await call(app, {
-        method: 'GET',
-        url: `/api/enquiries/${id}`,
-        token: admin.token,
-      })
-      const owner = (body.data as { claimedBy: { _id: string } }).claimedBy._id
-      const counselor = counselors.find((c) => c.id === owner)
-      if (!counselor) throw new Error(`unknown owner ${owner}`)
-      return counselor
-    }
-    const owners = await Promise.all(ids.slice(0, 15).map(ownerOf))
+    const owners = await Promise.all(
+      ids.slice(0, 15).map((id) => ownerOf(app, id, admin, counselors)),
+    )
     const changes = await Promise.all([
       ...ids.slice(0, 4).map((id, i) => setStatus(app, id, 'contacted', owners[i]?.token ?? '')),
       ...ids

@@ -53,6 +53,16 @@ export async function detail(app: FastifyInstance, id: string, token: string) {
   return call(app, { method: 'GET', url: `/api/enquiries/${id}`, token })
 }
 
+/** The newest entry of an enquiry's activity, as its detail shows it. */
+export async function lastActivity(
+  app: FastifyInstance,
+  id: string,
+  token: string,
+): Promise<Record<string, unknown> | undefined> {
+  const { body } = await detail(app, id, token)
+  return (body.data as { activity: Record<string, unknown>[] }).activity.at(-1)
+}
+
 export interface ListBody {
   success: boolean
   count: number

@@ -50,6 +50,9 @@ const EnvSchema = Type.Object({
     Type.String({ pattern: '^\\s*https?://[^\\s,]+(\\s*,\\s*https?://[^\\s,]+)*\\s*$' }),
   ),
   FORM_COURSES: Type.Optional(Type.String({ maxLength: 5000 })),
+  PRIVACY_NOTICE_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 })),
+  PRIVACY_NOTICE_VERSION: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  REQUIRE_PRIVACY_CONSENT: Type.Boolean({ default: false }),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -110,6 +113,14 @@ export interface Config {
   formEmbedOrigins: string[]
   /** The courses the public form offers; empty: a free-text course field. */
   formCourses: string[]
+  privacy: {
+    /** The privacy notice the public form links to; unset: the form shows no consent boxes. */
+    noticeUrl: string | undefined
+    /** Stored with every consent, so it shows which notice the person agreed to. */
+    noticeVersion: string | undefined
+    /** A submission without `consent.privacyNotice: true` is refused. */
+    consentRequired: boolean
+  }
 }
 
 export class ConfigError extends Error {
@@ -167,6 +178,7 @@ const PATTERN_HINTS: Record<string, string> = {
   DATABASE_URL: 'must start with postgres://, postgresql:// or pglite://, or be memory://',
   JWT_EXPIRE: 'must be a duration such as 7d, 12h, 30m, 45s or a number of seconds',
   FORM_EMBED_ORIGINS: 'must be a comma-separated list of origins such as https://www.example.edu',
+  PRIVACY_NOTICE_URL: 'must be an http:// or https:// address',
 }
 
 /** One line naming the offending variable, e.g. "PORT must be integer". */
@@ -254,6 +266,16 @@ function checkCombinations(env: Env): void {
     )
   }
 
+  // Consent to a notice nobody can read, or whose version nobody recorded, shows nothing.
+  if (
+    env.REQUIRE_PRIVACY_CONSENT &&
+    (env.PRIVACY_NOTICE_URL === undefined || env.PRIVACY_NOTICE_VERSION === undefined)
+  ) {
+    throw new ConfigError(
+      'Invalid configuration: REQUIRE_PRIVACY_CONSENT=true needs PRIVACY_NOTICE_URL and PRIVACY_NOTICE_VERSION',
+    )
+  }
+
   if (env.WEB_CONCURRENCY > 1 && !env.DATABASE_URL.startsWith('postgres')) {
     throw new ConfigError(
       'Invalid configuration: WEB_CONCURRENCY above 1 needs DATABASE_URL on a PostgreSQL server (only one process may open the embedded database)',
@@ -313,5 +335,10 @@ function toConfig(env: Env): Config {
     consoleDir: resolve(env.CONSOLE_DIR ?? fileURLToPath(new URL('../web/dist', import.meta.url))),
     formEmbedOrigins: splitList(env.FORM_EMBED_ORIGINS ?? '').map(originOf),
     formCourses: splitList(env.FORM_COURSES ?? '').map((course) => course.slice(0, 100)),
+    privacy: {
+      noticeUrl: env.PRIVACY_NOTICE_URL,
+      noticeVersion: env.PRIVACY_NOTICE_VERSION,
+      consentRequired: env.REQUIRE_PRIVACY_CONSENT,
+    },
   }
 }

@@ -50,7 +50,9 @@ const EnvSchema = Type.Object({
     Type.String({ pattern: '^\\s*https?://[^\\s,]+(\\s*,\\s*https?://[^\\s,]+)*\\s*$' }),
   ),
   FORM_COURSES: Type.Optional(Type.String({ maxLength: 5000 })),
-  PRIVACY_NOTICE_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 })),
+  PRIVACY_NOTICE_URL: Type.Optional(
+    Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }),
+  ),
   PRIVACY_NOTICE_VERSION: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   REQUIRE_PRIVACY_CONSENT: Type.Boolean({ default: false }),
 })

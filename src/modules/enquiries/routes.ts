@@ -37,6 +37,10 @@ const tags = ['enquiries']
 const adminTags = ['enquiries (admin)']
 
 const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
+  const consentPolicy = {
+    required: config.privacy.consentRequired,
+    noticeVersion: config.privacy.noticeVersion,
+  }
   app.post(
     '/',
     {
@@ -56,7 +60,7 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
       },
     },
     async (request, reply) => {
-      const { id, submittedAt, created } = await submitEnquiry(app.db, request.body)
+      const { id, submittedAt, created } = await submitEnquiry(app.db, request.body, consentPolicy)
       if (created) app.metrics.enquiriesCreated.inc()
       const { name, email, courseInterest } = request.body
       return reply.status(201).send({

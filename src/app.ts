@@ -4,6 +4,7 @@ import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { AppError, registerErrorHandling, replyClientError, replyRouteNotFound } from './errors.js'
 import { loggerOptions, requestIdOf } from './logger.js'
+import auditRoutes from './modules/audit/routes.js'
 import authRoutes from './modules/auth/routes.js'
 import employeeRoutes from './modules/employees/routes.js'
 import { ensureBootstrapAdmin, findCaller } from './modules/employees/service.js'
@@ -117,6 +118,7 @@ export async function buildApp(
   await app.register(employeeRoutes, { prefix: '/api/employees' })
   await app.register(reportRoutes, { prefix: '/api' })
   await app.register(eventRoutes, { prefix: '/api' })
+  await app.register(auditRoutes, { prefix: '/api/audit' })
   await app.register(consolePlugin, { config })
   return app
 }

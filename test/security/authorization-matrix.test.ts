@@ -205,6 +205,11 @@ const matrix: Row[] = [
     }),
     expected: ADMIN_ONLY,
   },
+  {
+    route: 'GET /api/audit',
+    request: () => ({ method: 'GET', url: '/api/audit' }),
+    expected: ADMIN_ONLY,
+  },
 ]
 
 /**

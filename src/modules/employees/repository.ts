@@ -45,6 +45,16 @@ export async function findEmployeeById(db: Db, id: string): Promise<Employee | u
   return row
 }
 
+/** The employee, their row locked until the transaction ends: what a change starts from. */
+export async function lockEmployee(db: Db, id: string): Promise<Employee | undefined> {
+  const [row] = await db
+    .select(publicColumns)
+    .from(employees)
+    .where(eq(employees.id, id))
+    .for('update')
+  return row
+}
+
 export async function findEmployeeWithHashByEmail(
   db: Db,
   email: string,

@@ -11,6 +11,7 @@ import { ensureBootstrapAdmin, findCaller } from './modules/employees/service.js
 import enquiryRoutes from './modules/enquiries/routes.js'
 import eventRoutes from './modules/events/routes.js'
 import healthRoutes from './modules/health/routes.js'
+import privacyRoutes from './modules/privacy/routes.js'
 import reportRoutes from './modules/reports/routes.js'
 import authPlugin from './plugins/auth.js'
 import consolePlugin from './plugins/console.js'
@@ -119,6 +120,7 @@ export async function buildApp(
   await app.register(reportRoutes, { prefix: '/api' })
   await app.register(eventRoutes, { prefix: '/api' })
   await app.register(auditRoutes, { prefix: '/api/audit' })
+  await app.register(privacyRoutes, { prefix: '/api/privacy' })
   await app.register(consolePlugin, { config })
   return app
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
 import { preparedStatements } from '../../db/prepared.js'
@@ -203,19 +203,23 @@ export async function absorbResubmission(
       updatedAt: sql`now()`,
     })
     .where(
-      eq(
-        enquiries.id,
-        db
-          .select({ id: enquiries.id })
-          .from(enquiries)
-          .where(
-            and(
-              isOpen,
-              sql`(${enquiries.email} = ${submitted.email} OR ${enquiries.phoneDigits} = ${digits})`,
-            ),
-          )
-          .orderBy(sql`${enquiries.email} = ${submitted.email} DESC`)
-          .limit(1),
+      and(
+        // Checked again if an erasure held the row: an erased lead absorbs nothing.
+        isNull(enquiries.erasedAt),
+        eq(
+          enquiries.id,
+          db
+            .select({ id: enquiries.id })
+            .from(enquiries)
+            .where(
+              and(
+                isOpen,
+                sql`(${enquiries.email} = ${submitted.email} OR ${enquiries.phoneDigits} = ${digits})`,
+              ),
+            )
+            .orderBy(sql`${enquiries.email} = ${submitted.email} DESC`)
+            .limit(1),
+        ),
       ),
     )
     .returning({ id: enquiries.id, updatedAt: enquiries.updatedAt })

@@ -33,6 +33,8 @@ export type Actor = Pick<Employee, 'id' | 'role'>
 
 /** The filters of the enquiry lists, as SQL, for other modules' aggregates (the stats). */
 export { type EnquiryFilter, whereOf } from './listing.js'
+/** An enquiry's JSON shape, for other modules that answer with enquiries (a subject access request). */
+export { toEnquiryDetailView } from './views.js'
 
 const isAdmin = (actor: Actor) => actor.role === 'admin'
 const owns = (actor: Actor, state: EnquiryState) => state.claimedBy === actor.id

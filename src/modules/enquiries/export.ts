@@ -78,8 +78,8 @@ async function* exportRows(
       after = { createdAt: last.createdAt, id: last._id }
     }
   } finally {
-    // Also when the client goes away mid-download. The last row reaches the client only after
-    // this resolves: a complete export is never served unrecorded.
+    // Also when the client goes away mid-download. The response ends only after this resolves:
+    // no download completes unrecorded.
     await onFinished({ rows, complete })
   }
 }

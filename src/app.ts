@@ -4,12 +4,14 @@ import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { AppError, registerErrorHandling, replyClientError, replyRouteNotFound } from './errors.js'
 import { loggerOptions, requestIdOf } from './logger.js'
+import auditRoutes from './modules/audit/routes.js'
 import authRoutes from './modules/auth/routes.js'
 import employeeRoutes from './modules/employees/routes.js'
 import { ensureBootstrapAdmin, findCaller } from './modules/employees/service.js'
 import enquiryRoutes from './modules/enquiries/routes.js'
 import eventRoutes from './modules/events/routes.js'
 import healthRoutes from './modules/health/routes.js'
+import privacyRoutes from './modules/privacy/routes.js'
 import reportRoutes from './modules/reports/routes.js'
 import authPlugin from './plugins/auth.js'
 import consolePlugin from './plugins/console.js'
@@ -122,6 +124,8 @@ export async function buildApp(
   await app.register(employeeRoutes, { prefix: '/api/employees' })
   await app.register(reportRoutes, { prefix: '/api' })
   await app.register(eventRoutes, { prefix: '/api' })
+  await app.register(auditRoutes, { prefix: '/api/audit' })
+  await app.register(privacyRoutes, { prefix: '/api/privacy' })
   await app.register(consolePlugin, { config })
   return app
 }

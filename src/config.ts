@@ -52,6 +52,11 @@ const EnvSchema = Type.Object({
   FORM_COURSES: Type.Optional(Type.String({ maxLength: 5000 })),
   JOB_POLL_INTERVAL_SECONDS: Type.Number({ minimum: 0.5, maximum: 60, default: 1 }),
   JOB_STATS_INTERVAL_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
+  PRIVACY_NOTICE_URL: Type.Optional(
+    Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }),
+  ),
+  PRIVACY_NOTICE_VERSION: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  REQUIRE_PRIVACY_CONSENT: Type.Boolean({ default: false }),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -114,6 +119,14 @@ export interface Config {
   formCourses: string[]
   /** The durable job queue: how often idle workers look for due jobs, and its counts refresh (s). */
   jobs: { pollIntervalSeconds: number; statsIntervalSeconds: number }
+  privacy: {
+    /** The privacy notice the public form links to; unset: the form shows no consent boxes. */
+    noticeUrl: string | undefined
+    /** Stored with every consent, so it shows which notice the person agreed to. */
+    noticeVersion: string | undefined
+    /** A submission without `consent.privacyNotice: true` is refused. */
+    consentRequired: boolean
+  }
 }
 
 export class ConfigError extends Error {
@@ -171,6 +184,7 @@ const PATTERN_HINTS: Record<string, string> = {
   DATABASE_URL: 'must start with postgres://, postgresql:// or pglite://, or be memory://',
   JWT_EXPIRE: 'must be a duration such as 7d, 12h, 30m, 45s or a number of seconds',
   FORM_EMBED_ORIGINS: 'must be a comma-separated list of origins such as https://www.example.edu',
+  PRIVACY_NOTICE_URL: 'must be an http:// or https:// address',
 }
 
 /** One line naming the offending variable, e.g. "PORT must be integer". */
@@ -258,6 +272,16 @@ function checkCombinations(env: Env): void {
     )
   }
 
+  // Consent to a notice nobody can read, or whose version nobody recorded, shows nothing.
+  if (
+    env.REQUIRE_PRIVACY_CONSENT &&
+    (env.PRIVACY_NOTICE_URL === undefined || env.PRIVACY_NOTICE_VERSION === undefined)
+  ) {
+    throw new ConfigError(
+      'Invalid configuration: REQUIRE_PRIVACY_CONSENT=true needs PRIVACY_NOTICE_URL and PRIVACY_NOTICE_VERSION',
+    )
+  }
+
   if (env.WEB_CONCURRENCY > 1 && !env.DATABASE_URL.startsWith('postgres')) {
     throw new ConfigError(
       'Invalid configuration: WEB_CONCURRENCY above 1 needs DATABASE_URL on a PostgreSQL server (only one process may open the embedded database)',
@@ -320,6 +344,11 @@ function toConfig(env: Env): Config {
     jobs: {
       pollIntervalSeconds: env.JOB_POLL_INTERVAL_SECONDS,
       statsIntervalSeconds: env.JOB_STATS_INTERVAL_SECONDS,
+    },
+    privacy: {
+      noticeUrl: env.PRIVACY_NOTICE_URL,
+      noticeVersion: env.PRIVACY_NOTICE_VERSION,
+      consentRequired: env.REQUIRE_PRIVACY_CONSENT,
     },
   }
 }

@@ -18,6 +18,58 @@ const REDACTED_PATHS = [
   'token',
 ]
 
+/**
+ * Query parameters that can carry a prospect's personal data (a search, a subject access
+ * request): logged as `[redacted]`, so that no log line holds what an erasure removed.
+ */
+const PERSONAL_QUERY_PARAMETERS = new Set(['q', 'email', 'phone', 'name'])
+
+/** A request URL as logged: the path, and the query with personal values redacted. */
+export function loggableUrl(url: string): string {
+  const start = url.indexOf('?')
+  if (start < 0) return url
+  const query = url
+    .slice(start + 1)
+    .split('&')
+    .map((pair) => {
+      const name = pair.split('=', 1)[0] ?? ''
+      let decoded = name
+      try {
+        decoded = decodeURIComponent(name.replace(/\+/g, ' '))
+      } catch {
+        // A malformed name is logged as sent, its value redacted below like any other's.
+        return `${name}=[redacted]`
+      }
+      return PERSONAL_QUERY_PARAMETERS.has(decoded) ? `${name}=[redacted]` : pair
+    })
+    .join('&')
+  return `${url.slice(0, start)}?${query}`
+}
+
+interface LoggedRequest {
+  method?: string
+  url?: string
+  headers?: Record<string, string | string[] | undefined>
+  host?: string
+  ip?: string
+  socket?: { remotePort?: number }
+}
+
+const firstOf = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)
+
+/** Fastify's own request serializer, with the URL made loggable. */
+function serializeRequest(request: LoggedRequest) {
+  return {
+    method: request.method,
+    // Objects logged as `req` on purpose may lack a URL.
+    url: typeof request.url === 'string' ? loggableUrl(request.url) : undefined,
+    version: firstOf(request.headers?.['accept-version']),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  }
+}
+
 /** pino: JSON lines (pretty in development, unless a destination is given), secrets redacted. */
 export function loggerOptions(
   config: Config,
@@ -26,6 +78,7 @@ export function loggerOptions(
   const options = {
     level: config.logLevel,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { req: serializeRequest },
   }
   if (destination) return { ...options, stream: destination }
   if (config.env === 'development') {

@@ -20,6 +20,11 @@ describe('configuration', () => {
     assert.equal(config.allowPublicRegistration, true)
     assert.equal(config.admin, undefined)
     assert.equal(config.logLevel, 'info')
+    assert.deepEqual(config.privacy, {
+      noticeUrl: undefined,
+      noticeVersion: undefined,
+      consentRequired: false,
+    })
   })
 
   test('the database URL selects PostgreSQL, an embedded directory or memory', () => {
@@ -63,6 +68,12 @@ describe('configuration', () => {
       ],
       [{ ADMIN_EMAIL: 'boss@example.com' }, /ADMIN_EMAIL and ADMIN_PASSWORD/],
       [{ LOGIN_ACCOUNT_MAX_FAILURES: '0' }, /^Invalid configuration: LOGIN_ACCOUNT_MAX_FAILURES /],
+      [{ PRIVACY_NOTICE_URL: 'www.example.edu/privacy' }, /PRIVACY_NOTICE_URL must be an http/],
+      [{ REQUIRE_PRIVACY_CONSENT: 'maybe' }, /^Invalid configuration: REQUIRE_PRIVACY_CONSENT /],
+      [
+        { REQUIRE_PRIVACY_CONSENT: 'true', PRIVACY_NOTICE_URL: 'https://example.edu/privacy' },
+        /REQUIRE_PRIVACY_CONSENT=true needs PRIVACY_NOTICE_URL and PRIVACY_NOTICE_VERSION/,
+      ],
     ]
     for (const [env, message] of cases) {
       assert.throws(

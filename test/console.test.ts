@@ -102,10 +102,27 @@ describe('the web console', () => {
     assert.match(policy, /script-src 'self'/)
     assert.equal(response.headers['x-frame-options'], undefined)
     const config = await call(app, { method: 'GET', url: '/form/config.json' })
-    assert.deepEqual(config.body, { courses: ['Web Development', 'Data Science'] })
+    assert.deepEqual(config.body, {
+      courses: ['Web Development', 'Data Science'],
+      privacyNotice: null,
+    })
     // The console itself still refuses every frame.
     const pool = await call(app, { method: 'GET', url: '/pool' })
     assert.equal(pool.response.headers['x-frame-options'], 'DENY')
+  })
+
+  test('with a privacy notice configured, the form is told where it is, its version and whether consent is required', async (t) => {
+    const withNotice = await buildTestApp(t, {
+      CONSOLE_DIR: dir,
+      PRIVACY_NOTICE_URL: 'https://www.example.edu/privacy',
+      PRIVACY_NOTICE_VERSION: '2025-01',
+      REQUIRE_PRIVACY_CONSENT: 'true',
+    })
+    const config = await call(withNotice, { method: 'GET', url: '/form/config.json' })
+    assert.deepEqual(config.body, {
+      courses: [],
+      privacyNotice: { url: 'https://www.example.edu/privacy', version: '2025-01', required: true },
+    })
   })
 
   test('a compressed copy, when the browser takes it, carries the same headers', async () => {

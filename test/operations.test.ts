@@ -1,31 +1,20 @@
 import assert from 'node:assert/strict'
-import { Writable } from 'node:stream'
 import { describe, test } from 'node:test'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { buildApp } from '../src/app.js'
 import { createPglite, wrapPglite } from '../src/db/client.js'
-import { buildTestApp, call, createEmployee, testConfig } from './support/app.js'
-import { freshDatabase } from './support/database.js'
+import {
+  buildAppWithCapturedLogs,
+  buildTestApp,
+  call,
+  createEmployee,
+  testConfig,
+} from './support/app.js'
 import { claim, submitEnquiry } from './support/enquiries.js'
 
-/** An app whose log lines are collected as parsed JSON. */
-async function appWithCapturedLogs(env: Record<string, string> = {}) {
-  const lines: Record<string, unknown>[] = []
-  let raw = ''
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      raw += chunk
-      for (const line of String(chunk).split('\n').filter(Boolean))
-        lines.push(JSON.parse(line) as Record<string, unknown>)
-      done()
-    },
-  })
-  const app = await buildApp(testConfig({ LOG_LEVEL: 'info', ...env }), {
-    database: await freshDatabase(),
-    logDestination: destination,
-  })
-  return { app, lines, raw: () => raw }
-}
+/** An app whose log lines are collected as parsed JSON (closed by each test). */
+const appWithCapturedLogs = (env: Record<string, string> = {}) =>
+  buildAppWithCapturedLogs(undefined, env)
 
 describe('GET /health and GET /ready', () => {
   test('health answers while the process runs; ready checks the database and the job queue', async (t) => {
@@ -225,6 +214,9 @@ describe('API documentation', () => {
       '/api/employees/{id}': ['get', 'patch'],
       '/api/stats': ['get'],
       '/api/events': ['get'],
+      '/api/audit': ['get'],
+      '/api/privacy/subject': ['get'],
+      '/api/privacy/erase': ['post'],
       '/health': ['get'],
       '/ready': ['get'],
     }

@@ -53,6 +53,9 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       FORM_EMBED_ORIGINS: `http://127.0.0.1:${process.env.CRM_BROWSER_TEST_SITE_PORT}`,
       FORM_COURSES: 'Web Development, Data Science, Nursing, UX Design',
+      // Consent stays optional here, so the tests that fill the form without ticking keep working.
+      PRIVACY_NOTICE_URL: 'https://www.example.edu/privacy',
+      PRIVACY_NOTICE_VERSION: 'browser-tests-1',
       // Every test logs in several people from 127.0.0.1: the limits are tested elsewhere.
       RATE_LIMIT_MAX_REQUESTS: '100000',
       AUTH_RATE_LIMIT_MAX: '100000',

@@ -88,8 +88,15 @@ const consolePlugin: FastifyPluginAsync<{ config: Config }> = async (app, { conf
   // The public enquiry form: its own small page, which other sites may frame (see /embed.js).
   if (existsSync(join(dir, 'form.html'))) {
     app.get('/form', route, (_request, reply) => reply.sendFile('form.html'))
+    // The notice to link to and whether agreeing to it is required; null: no consent boxes.
+    const { noticeUrl, noticeVersion, consentRequired } = config.privacy
+    const privacyNotice = noticeUrl
+      ? { url: noticeUrl, version: noticeVersion ?? null, required: consentRequired }
+      : null
     app.get('/form/config.json', route, (_request, reply) =>
-      reply.header('cache-control', 'no-cache').send({ courses: config.formCourses }),
+      reply
+        .header('cache-control', 'no-cache')
+        .send({ courses: config.formCourses, privacyNotice }),
     )
   }
   // Loaded by <script src> from other sites: not only from this origin.

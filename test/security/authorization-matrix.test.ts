@@ -205,6 +205,25 @@ const matrix: Row[] = [
     }),
     expected: ADMIN_ONLY,
   },
+  {
+    route: 'GET /api/audit',
+    request: () => ({ method: 'GET', url: '/api/audit' }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'GET /api/privacy/subject',
+    request: () => ({ method: 'GET', url: `/api/privacy/subject?email=${uniqueEmail()}` }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'POST /api/privacy/erase',
+    request: () => ({
+      method: 'POST',
+      url: '/api/privacy/erase',
+      payload: { email: uniqueEmail(), reason: 'authorization matrix' },
+    }),
+    expected: ADMIN_ONLY,
+  },
 ]
 
 /**

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import { Writable } from 'node:stream'
 import type { TestContext } from 'node:test'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/app.js'
@@ -38,6 +39,33 @@ export async function buildTestApp(
   t?.after(() => app.close())
   await app.ready()
   return app
+}
+
+/**
+ * The real app on its own fresh database, logging at info (unless `env` says otherwise) into
+ * memory: `lines` parsed, `raw()` as written. Close it yourself (or pass `t`).
+ */
+export async function buildAppWithCapturedLogs(
+  t?: Pick<TestContext, 'after'>,
+  env: Record<string, string> = {},
+) {
+  const lines: Record<string, unknown>[] = []
+  let raw = ''
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      raw += chunk
+      for (const line of String(chunk).split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>)
+      done()
+    },
+  })
+  const app = await buildApp(testConfig({ LOG_LEVEL: 'info', ...env }), {
+    database: await freshDatabase(),
+    logDestination: destination,
+  })
+  t?.after(() => app.close())
+  await app.ready()
+  return { app, lines, raw: () => raw }
 }
 
 export const uniqueEmail = (label = 'user'): string =>

@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import { createServer } from 'node:http'
 import { expect, test } from '@playwright/test'
-import { fillEnquiryForm, prospectName } from './support'
+import { consentsThroughApi, fillEnquiryForm, prospectName } from './support'
 
 test.describe('the public enquiry form', () => {
   test('problems are shown beside their fields, the API’s as well as the form’s own', async ({
@@ -34,6 +34,60 @@ test.describe('the public enquiry form', () => {
       'this domain does not receive mail',
     )
     await expect(page.getByLabel('Phone')).not.toHaveAttribute('aria-invalid', 'true')
+  })
+
+  test('the privacy notice is linked and the consent boxes are stored with its version', async ({
+    page,
+    request,
+  }) => {
+    await page.goto('/form')
+    const link = page.getByRole('link', { name: 'privacy notice' })
+    await expect(link).toHaveAttribute('href', 'https://www.example.edu/privacy')
+    await expect(link).toHaveAttribute('target', '_blank')
+    const fields = await fillEnquiryForm(page, prospectName())
+    await page.getByLabel('I have read the privacy notice').check()
+    await page.getByLabel('Send me news about courses and events').check()
+    await page.getByRole('button', { name: 'Send enquiry' }).click()
+    await expect(page.getByRole('status')).toContainText('Thank you')
+    expect(await consentsThroughApi(request, fields.Email)).toEqual([
+      {
+        privacyNotice: true,
+        marketing: true,
+        noticeVersion: 'browser-tests-1',
+        givenAt: expect.any(String),
+      },
+    ])
+  })
+
+  test('when consent is required, the form asks for the box to be ticked before sending', async ({
+    page,
+  }) => {
+    await page.route('**/form/config.json', (route) =>
+      route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({
+          courses: ['Data Science'],
+          privacyNotice: { url: 'https://www.example.edu/privacy', version: '2', required: true },
+        }),
+      }),
+    )
+    const posts: string[] = []
+    page.on('request', (request) => {
+      if (request.method() === 'POST') posts.push(request.url())
+    })
+    await page.goto('/form')
+    await fillEnquiryForm(page, prospectName())
+    await page.getByRole('button', { name: 'Send enquiry' }).click()
+    const box = page.getByLabel('I have read the privacy notice (required)')
+    await expect(box).toHaveAttribute('aria-invalid', 'true')
+    await expect(box).toHaveAccessibleDescription(
+      'Please confirm that you have read the privacy notice',
+    )
+    await expect(box).toBeFocused()
+    expect(posts).toEqual([])
+    await box.check()
+    await page.getByRole('button', { name: 'Send enquiry' }).click()
+    await expect(page.getByRole('status')).toContainText('Thank you')
   })
 
   test('a bot that fills the hidden field is thanked and nothing is sent', async ({ page }) => {

@@ -119,6 +119,26 @@ export async function statsThroughApi(request: APIRequestContext): Promise<Stats
   return body.data
 }
 
+export interface SubjectConsent {
+  privacyNotice: boolean
+  marketing: boolean
+  noticeVersion: string | null
+}
+
+/** The consent records of everything held about this email (a subject access request, as the admin). */
+export async function consentsThroughApi(
+  request: APIRequestContext,
+  email: string,
+): Promise<SubjectConsent[]> {
+  const token = await logInThroughApi(request, ADMIN)
+  const body = await json<{ data: { enquiries: { consents: SubjectConsent[] }[] } }>(
+    await request.get(`/api/privacy/subject?email=${encodeURIComponent(email)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    }),
+  )
+  return body.data.enquiries.flatMap((enquiry) => enquiry.consents)
+}
+
 export async function claimThroughApi(request: APIRequestContext, token: string, id: string) {
   await json(
     await request.post(`/api/enquiries/${id}/claim`, {

@@ -43,6 +43,7 @@ export const activityTypes = [
   'note_added',
   'released',
   'assigned',
+  'erased',
 ] as const
 
 export const enquiryStatus = pgEnum('enquiry_status', enquiryStatuses)
@@ -78,6 +79,9 @@ export const enquiries = pgTable(
     priority: enquiryPriority('priority').notNull().default('medium'),
     claimedBy: objectIdColumn('claimed_by').references(() => employees.id),
     claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date', precision: 3 }),
+    // Set when the person's data was erased (modules/privacy): name, email, phone and message
+    // then hold ERASED_MARKER, and the row no longer stands for a person.
+    erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date', precision: 3 }),
     ...timestamps,
   },
   (table) => [
@@ -86,12 +90,17 @@ export const enquiries = pgTable(
       sql`(${table.status} = 'unclaimed') = (${table.claimedBy} IS NULL)`,
     ),
     // One open lead per person: a resubmitted form joins the open lead instead of duplicating it.
+    // Erased leads stand for nobody (they all hold the same marker), so they are left out.
     uniqueIndex('enquiries_open_email_key')
       .on(table.email)
-      .where(sql`${table.status} IN ('unclaimed', 'claimed', 'contacted')`),
+      .where(
+        sql`${table.status} IN ('unclaimed', 'claimed', 'contacted') AND ${table.erasedAt} IS NULL`,
+      ),
     uniqueIndex('enquiries_open_phone_key')
       .on(table.phoneDigits)
-      .where(sql`${table.status} IN ('unclaimed', 'claimed', 'contacted')`),
+      .where(
+        sql`${table.status} IN ('unclaimed', 'claimed', 'contacted') AND ${table.erasedAt} IS NULL`,
+      ),
     // The pool, in each of its orders. The pool's other filters follow the order's columns, so
     // that any combination of them is checked in the index, without visiting rows; its totals
     // come from enquiry_pool_counts.
@@ -184,6 +193,9 @@ export interface ActivityDetails {
   previousOwner?: EmployeeRef | null
   reason?: string
 }
+
+/** Activity details that hold what the person wrote: erasure replaces them (modules/privacy). */
+export const personalActivityDetails = ['message'] as const satisfies (keyof ActivityDetails)[]
 
 export const activity = pgTable(
   'activity',

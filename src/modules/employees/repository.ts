@@ -45,6 +45,21 @@ export async function findEmployeeById(db: Db, id: string): Promise<Employee | u
   return row
 }
 
+/**
+ * The employee, their row locked against other changes until the transaction ends: what a change
+ * starts from. NO KEY UPDATE, as the change's own UPDATE takes: rows that reference the employee
+ * (an audit entry by them, a claim) can still be written, so two admins changing each other
+ * cannot deadlock.
+ */
+export async function lockEmployee(db: Db, id: string): Promise<Employee | undefined> {
+  const [row] = await db
+    .select(publicColumns)
+    .from(employees)
+    .where(eq(employees.id, id))
+    .for('no key update')
+  return row
+}
+
 export async function findEmployeeWithHashByEmail(
   db: Db,
   email: string,

@@ -3,6 +3,7 @@ import type { EmployeeRole } from '../../db/schema/index.js'
 import { AppError } from '../../errors.js'
 import { hashPassword } from '../../passwords.js'
 import { StartupError } from '../../startup-failure.js'
+import { recordAudit } from '../audit/service.js'
 import {
   countActiveAdmins,
   type Employee,
@@ -13,6 +14,7 @@ import {
   findEmployeeWithHashById,
   insertEmployee,
   lockAdminChanges,
+  lockEmployee,
   recordLogin,
   replacePassword,
   shareLockActiveEmployee,
@@ -66,7 +68,8 @@ export async function updateEmployeeAsAdmin(
     throw new AppError('NOTHING_TO_CHANGE')
   }
   return db.transaction(async (tx) => {
-    const target = await findEmployeeById(tx, id)
+    // Locked, so that what the audit log records as the change's "from" is what it changed.
+    const target = await lockEmployee(tx, id)
     if (!target) throw new AppError('EMPLOYEE_NOT_FOUND')
     const demoting = changes.role === 'counselor' && target.role === 'admin'
     const deactivating = changes.isActive === false && target.isActive
@@ -81,11 +84,37 @@ export async function updateEmployeeAsAdmin(
     }
     const updated = await updateEmployee(tx, id, { ...changes, revokeTokens: deactivating })
     if (!updated) throw new AppError('EMPLOYEE_NOT_FOUND')
-    if (deactivating) {
-      await onDeactivated(tx, { _id: target.id, name: target.name, email: target.email })
-    }
+    const employee = { _id: target.id, name: target.name, email: target.email }
+    if (deactivating) await onDeactivated(tx, employee)
+    await auditAccessChanges(tx, target, updated, actor.id)
     return updated
   })
+}
+
+/** One audit entry for a change of role, one for a change of activation (a rename is not audited). */
+async function auditAccessChanges(
+  tx: Db,
+  before: Employee,
+  after: Employee,
+  actorId: string | null,
+  via?: string,
+): Promise<void> {
+  const employee = { _id: before.id, name: before.name, email: before.email }
+  const how = via ? { via } : {}
+  if (after.role !== before.role) {
+    await recordAudit(tx, {
+      action: 'employee.role_changed',
+      actorId,
+      details: { employee, from: before.role, to: after.role, ...how },
+    })
+  }
+  if (after.isActive !== before.isActive) {
+    await recordAudit(tx, {
+      action: after.isActive ? 'employee.reactivated' : 'employee.deactivated',
+      actorId,
+      details: { employee, ...how },
+    })
+  }
 }
 
 export async function getEmployee(db: Db, id: string): Promise<Employee> {
@@ -120,9 +149,15 @@ export async function createOrPromoteAdmin(
   const email = input.email.trim().toLowerCase()
   const existing = await findEmployeeWithHashByEmail(db, email)
   if (existing) {
-    const promoted = await updateEmployee(db, existing.id, { role: 'admin', isActive: true })
-    if (input.password) await replacePassword(db, existing.id, await hashPassword(input.password))
-    if (!promoted) throw new AppError('EMPLOYEE_NOT_FOUND')
+    const passwordHash = input.password ? await hashPassword(input.password) : undefined
+    const promoted = await db.transaction(async (tx) => {
+      const before = await lockEmployee(tx, existing.id)
+      const after = await updateEmployee(tx, existing.id, { role: 'admin', isActive: true })
+      if (!before || !after) throw new AppError('EMPLOYEE_NOT_FOUND')
+      if (passwordHash) await replacePassword(tx, existing.id, passwordHash)
+      await auditAccessChanges(tx, before, after, null, 'create-admin')
+      return after
+    })
     return { employee: promoted, created: false }
   }
   if (!input.password) throw new StartupError('A password is needed to create a new admin')

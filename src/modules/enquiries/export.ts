@@ -33,42 +33,69 @@ export function neutralizeFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(guarded) ? `'${guarded}` : guarded
 }
 
-async function* exportRows(db: Db, filter: EnquiryFilter) {
+/** How an export ended: the data rows sent, and whether every matching row was. */
+export interface ExportOutcome {
+  rows: number
+  complete: boolean
+}
+
+async function* exportRows(
+  db: Db,
+  filter: EnquiryFilter,
+  onFinished: (outcome: ExportOutcome) => Promise<void>,
+) {
   let after: { createdAt: Date; id: string } | undefined
-  for (;;) {
-    const batch = await listEnquiriesAfter(db, filter, after, BATCH_SIZE)
-    for (const enquiry of batch) {
-      yield [
-        enquiry._id,
-        enquiry.name,
-        enquiry.email,
-        enquiry.phone,
-        enquiry.courseInterest,
-        enquiry.message ?? '',
-        enquiry.status,
-        enquiry.source,
-        enquiry.priority,
-        enquiry.claimedBy?._id ?? '',
-        enquiry.claimedBy?.name ?? '',
-        enquiry.claimedBy?.email ?? '',
-        enquiry.claimedAt?.toISOString() ?? '',
-        enquiry.createdAt.toISOString(),
-        enquiry.updatedAt.toISOString(),
-      ].map(neutralizeFormula)
+  let rows = 0
+  let complete = false
+  try {
+    for (;;) {
+      const batch = await listEnquiriesAfter(db, filter, after, BATCH_SIZE)
+      for (const enquiry of batch) {
+        yield [
+          enquiry._id,
+          enquiry.name,
+          enquiry.email,
+          enquiry.phone,
+          enquiry.courseInterest,
+          enquiry.message ?? '',
+          enquiry.status,
+          enquiry.source,
+          enquiry.priority,
+          enquiry.claimedBy?._id ?? '',
+          enquiry.claimedBy?.name ?? '',
+          enquiry.claimedBy?.email ?? '',
+          enquiry.claimedAt?.toISOString() ?? '',
+          enquiry.createdAt.toISOString(),
+          enquiry.updatedAt.toISOString(),
+        ].map(neutralizeFormula)
+        rows++
+      }
+      const last = batch.at(-1)
+      if (!last || batch.length < BATCH_SIZE) {
+        complete = true
+        return
+      }
+      after = { createdAt: last.createdAt, id: last._id }
     }
-    const last = batch.at(-1)
-    if (!last || batch.length < BATCH_SIZE) return
-    after = { createdAt: last.createdAt, id: last._id }
+  } finally {
+    // Also when the client goes away mid-download. The response ends only after this resolves:
+    // no download completes unrecorded.
+    await onFinished({ rows, complete })
   }
 }
 
 /**
  * Every matching enquiry as RFC 4180 CSV (csv-stringify does the quoting), oldest first, read in
- * keyset batches so memory stays flat however many rows there are.
+ * keyset batches so memory stays flat however many rows there are. `onFinished` is told how many
+ * rows went out (the audit log records it).
  */
-export function enquiriesCsv(db: Db, filter: EnquiryFilter): Readable {
+export function enquiriesCsv(
+  db: Db,
+  filter: EnquiryFilter,
+  onFinished: (outcome: ExportOutcome) => Promise<void>,
+): Readable {
   // Rows are pulled from the database only as fast as the client reads them.
-  const rows = Readable.from(exportRows(db, filter))
+  const rows = Readable.from(exportRows(db, filter, onFinished))
   const csv = stringify({
     header: true,
     columns: [...COLUMNS],

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
 import { preparedStatements } from '../../db/prepared.js'
@@ -7,6 +7,7 @@ import {
   type ActivityDetails,
   type ActivityType,
   activity,
+  consents,
   type EmployeeRef,
   type EnquiryPriority,
   type EnquirySource,
@@ -60,6 +61,13 @@ export interface NewEnquiry {
   priority?: EnquiryPriority | undefined
 }
 
+/** What the person agreed to on the form, and to which version of the privacy notice. */
+export interface ConsentGiven {
+  privacyNotice: boolean
+  marketing: boolean
+  noticeVersion: string | null
+}
+
 export const owner = alias(employees, 'owner')
 
 export const enquiryColumns = {
@@ -80,7 +88,7 @@ export const enquiryColumns = {
 
 const isOpen = inArray(enquiries.status, [...openStatuses])
 
-const insertWithCreatedEntry = preparedStatements((db) => {
+const insertWithCreatedEntry = preparedStatements((db, shape) => {
   const created = db.$with('created').as(
     db
       .insert(enquiries)
@@ -97,6 +105,24 @@ const insertWithCreatedEntry = preparedStatements((db) => {
       .onConflictDoNothing()
       .returning({ id: enquiries.id, createdAt: enquiries.createdAt }),
   )
+  // Selected in the consents table's column order; written only if the enquiry was.
+  const consent = db.$with('consent').as(
+    db
+      .insert(consents)
+      .select(
+        db
+          .select({
+            id: sql`${sql.placeholder('consentId')}`.as('id'),
+            enquiryId: created.id,
+            privacyNotice: sql`${sql.placeholder('privacyNotice')}::boolean`.as('privacy_notice'),
+            marketing: sql`${sql.placeholder('marketing')}::boolean`.as('marketing'),
+            noticeVersion: sql`${sql.placeholder('noticeVersion')}::varchar`.as('notice_version'),
+            givenAt: created.createdAt,
+          })
+          .from(created),
+      )
+      .returning({ id: consents.id }),
+  )
   // Selected in the activity table's column order, which INSERT … SELECT requires.
   const entry = db
     .select({
@@ -108,23 +134,30 @@ const insertWithCreatedEntry = preparedStatements((db) => {
       details: sql`'{}'::jsonb`.as('details'),
     })
     .from(created)
+  const withConsent = shape === 'consent'
   return db
-    .with(created)
+    .with(...(withConsent ? [created, consent] : [created]))
     .insert(activity)
     .select(entry)
     .returning({ id: activity.enquiryId, createdAt: activity.at })
-    .prepare('insert_enquiry_with_created_entry')
+    .prepare(
+      withConsent
+        ? 'insert_enquiry_with_created_entry_and_consent'
+        : 'insert_enquiry_with_created_entry',
+    )
 })
 
 /**
- * Inserts the enquiry and its `created` activity entry in one statement (one round trip, atomic),
- * unless an open enquiry has the same email or phone digits: undefined then, and nothing written.
+ * Inserts the enquiry and its `created` activity entry (and the consent given, if any) in one
+ * statement (one round trip, atomic), unless an open enquiry has the same email or phone digits:
+ * undefined then, and nothing written.
  */
 export async function insertEnquiryUnlessOpenDuplicate(
   db: Db,
   enquiry: NewEnquiry,
+  consent?: ConsentGiven,
 ): Promise<{ id: string; createdAt: Date } | undefined> {
-  const [row] = await insertWithCreatedEntry(db).execute({
+  const values = {
     id: objectId(),
     entryId: objectId(),
     name: enquiry.name,
@@ -134,8 +167,24 @@ export async function insertEnquiryUnlessOpenDuplicate(
     message: enquiry.message ?? null,
     source: enquiry.source ?? 'website',
     priority: enquiry.priority ?? 'medium',
-  })
+  }
+  const [row] = consent
+    ? await insertWithCreatedEntry(db, 'consent').execute({
+        ...values,
+        consentId: objectId(),
+        ...consent,
+      })
+    : await insertWithCreatedEntry(db).execute(values)
   return row
+}
+
+/** Records the consent sent with a resubmission that the open enquiry absorbed. */
+export async function insertConsent(
+  db: Db,
+  enquiryId: string,
+  consent: ConsentGiven,
+): Promise<void> {
+  await db.insert(consents).values({ enquiryId, ...consent })
 }
 
 /**
@@ -154,19 +203,23 @@ export async function absorbResubmission(
       updatedAt: sql`now()`,
     })
     .where(
-      eq(
-        enquiries.id,
-        db
-          .select({ id: enquiries.id })
-          .from(enquiries)
-          .where(
-            and(
-              isOpen,
-              sql`(${enquiries.email} = ${submitted.email} OR ${enquiries.phoneDigits} = ${digits})`,
-            ),
-          )
-          .orderBy(sql`${enquiries.email} = ${submitted.email} DESC`)
-          .limit(1),
+      and(
+        // Checked again if an erasure held the row: an erased lead absorbs nothing.
+        isNull(enquiries.erasedAt),
+        eq(
+          enquiries.id,
+          db
+            .select({ id: enquiries.id })
+            .from(enquiries)
+            .where(
+              and(
+                isOpen,
+                sql`(${enquiries.email} = ${submitted.email} OR ${enquiries.phoneDigits} = ${digits})`,
+              ),
+            )
+            .orderBy(sql`${enquiries.email} = ${submitted.email} DESC`)
+            .limit(1),
+        ),
       ),
     )
     .returning({ id: enquiries.id, updatedAt: enquiries.updatedAt })

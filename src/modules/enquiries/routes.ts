@@ -4,6 +4,7 @@ import type { Config } from '../../config.js'
 import { currentEmployee, forAdmins, forEmployees } from '../../plugins/auth.js'
 import { byIp } from '../../plugins/security.js'
 import { IdParams, responses } from '../../schemas.js'
+import { recordAudit } from '../audit/service.js'
 import { enquiriesCsv } from './export.js'
 import {
   AddNoteBody,
@@ -32,11 +33,22 @@ import {
 } from './service.js'
 import { toEnquiryDetailView, toEnquiryView, toListResponse } from './views.js'
 
+/**
+ * An export's filters as the audit log keeps them: a search text may be a person's name or email,
+ * which an erasure could not reach there, so only its presence is recorded.
+ */
+const auditedFilters = ({ q, ...filters }: Record<string, string | undefined>) =>
+  q === undefined ? filters : { ...filters, q: '[not recorded]' }
+
 const bearer = [{ bearerAuth: [] }]
 const tags = ['enquiries']
 const adminTags = ['enquiries (admin)']
 
 const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
+  const consentPolicy = {
+    required: config.privacy.consentRequired,
+    noticeVersion: config.privacy.noticeVersion,
+  }
   app.post(
     '/',
     {
@@ -56,7 +68,7 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
       },
     },
     async (request, reply) => {
-      const { id, submittedAt, created } = await submitEnquiry(app.db, request.body)
+      const { id, submittedAt, created } = await submitEnquiry(app.db, request.body, consentPolicy)
       if (created) app.metrics.enquiriesCreated.inc()
       const { name, email, courseInterest } = request.body
       return reply.status(201).send({
@@ -266,11 +278,19 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
         },
         async (request, reply) => {
           const { format: _csv, ...filter } = request.query
+          const actor = currentEmployee(request)
           const day = new Date().toISOString().slice(0, 10)
+          const csv = enquiriesCsv(app.db, toEnquiryFilter(filter), ({ rows, complete }) =>
+            recordAudit(app.db, {
+              action: 'enquiries.exported',
+              actorId: actor.id,
+              details: { filters: auditedFilters(filter), rows, complete },
+            }),
+          )
           return reply
             .type('text/csv; charset=utf-8')
             .header('content-disposition', `attachment; filename="enquiries-${day}.csv"`)
-            .send(enquiriesCsv(app.db, toEnquiryFilter(filter)))
+            .send(csv)
         },
       )
 

@@ -49,6 +49,23 @@ export const SubmitEnquiryBody = Type.Object(
     message: Type.Optional(Type.String({ maxLength: 2000, transform: ['trim'] })),
     source: Type.Optional(Source),
     priority: Type.Optional(Priority),
+    consent: Type.Optional(
+      Type.Object(
+        {
+          privacyNotice: Type.Boolean({
+            description: 'The person has read the privacy notice (PRIVACY_NOTICE_URL)',
+          }),
+          marketing: Type.Optional(
+            Type.Boolean({ description: 'The person agrees to hear about courses; default false' }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Stored with the time and PRIVACY_NOTICE_VERSION. Required (with privacyNotice true) when REQUIRE_PRIVACY_CONSENT=true.',
+        },
+      ),
+    ),
     website: Type.Optional(
       Type.String({
         maxLength: 500,

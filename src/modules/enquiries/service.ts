@@ -9,6 +9,7 @@ import { type EnquiryFilter, type EnquiryOrder, listEnquiries } from './listing.
 import {
   absorbResubmission,
   assignTo,
+  type ConsentGiven,
   claimIfUnclaimed,
   countEnquiriesByStatusOf,
   type EnquiryRecord,
@@ -17,6 +18,7 @@ import {
   findEnquiry,
   findEnquiryState,
   findNotes,
+  insertConsent,
   insertEnquiryUnlessOpenDuplicate,
   insertNote,
   type NewEnquiry,
@@ -31,26 +33,64 @@ export type Actor = Pick<Employee, 'id' | 'role'>
 
 /** The filters of the enquiry lists, as SQL, for other modules' aggregates (the stats). */
 export { type EnquiryFilter, whereOf } from './listing.js'
+/** An enquiry's JSON shape, for other modules that answer with enquiries (a subject access request). */
+export { toEnquiryDetailView } from './views.js'
 
 const isAdmin = (actor: Actor) => actor.role === 'admin'
 const owns = (actor: Actor, state: EnquiryState) => state.claimedBy === actor.id
+
+/** The consent the public form may carry (`marketing` left out: not given). */
+export interface ConsentInput {
+  privacyNotice: boolean
+  marketing?: boolean | undefined
+}
+
+/** How the deployment treats consent (PRIVACY_NOTICE_VERSION, REQUIRE_PRIVACY_CONSENT). */
+export interface ConsentPolicy {
+  required: boolean
+  noticeVersion: string | undefined
+}
+
+/** The consent to store with a submission, or a 400 naming the field when it is required. */
+function consentToStore(
+  consent: ConsentInput | undefined,
+  policy: ConsentPolicy,
+): ConsentGiven | undefined {
+  if (policy.required && consent?.privacyNotice !== true) {
+    throw validationFailed('Validation failed: consent.privacyNotice must be true', [
+      {
+        field: 'consent.privacyNotice',
+        message: 'must be true: please confirm you have read the privacy notice',
+      },
+    ])
+  }
+  if (!consent) return undefined
+  return {
+    privacyNotice: consent.privacyNotice,
+    marketing: consent.marketing ?? false,
+    noticeVersion: policy.noticeVersion ?? null,
+  }
+}
 
 /**
  * A public form submission. A person with an open lead (same email, or same phone digits) does not
  * get a second one: the open lead records the resubmission and keeps the higher priority. The
  * partial unique indexes decide, so simultaneous identical submissions leave exactly one lead.
+ * A consent sent with the form is stored with the lead it lands on, with the notice's version.
  */
 export async function submitEnquiry(
   db: Db,
-  input: NewEnquiry & { website?: string | undefined },
+  input: NewEnquiry & { website?: string | undefined; consent?: ConsentInput | undefined },
+  policy: ConsentPolicy = { required: false, noticeVersion: undefined },
 ): Promise<{ id: string; submittedAt: Date; created: boolean }> {
+  const consent = consentToStore(input.consent, policy)
   // The form's hidden honeypot field: people never fill it, bots do. A bot is answered as a person
   // would be, so it learns nothing, and nothing is stored.
   if (input.website) return { id: objectId(), submittedAt: new Date(), created: false }
   const priority = input.priority ?? 'medium'
   // A retry is needed only if the open lead we collided with was closed in between.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const created = await insertEnquiryUnlessOpenDuplicate(db, input)
+    const created = await insertEnquiryUnlessOpenDuplicate(db, input, consent)
     if (created) return { id: created.id, submittedAt: created.createdAt, created: true }
     const outcome = await db.transaction(async (tx) => {
       const existing = await absorbResubmission(tx, {
@@ -65,6 +105,7 @@ export async function submitEnquiry(
         actorId: null,
         details: { message: input.message ?? null, courseInterest: input.courseInterest, priority },
       })
+      if (consent) await insertConsent(tx, existing.id, consent)
       return { id: existing.id, submittedAt: existing.updatedAt, created: false }
     })
     if (outcome) return outcome

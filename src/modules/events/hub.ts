@@ -9,6 +9,8 @@ const POOL_TYPES: ReadonlySet<ActivityType> = new Set([
   'claimed',
   'released',
   'assigned',
+  // A pool that still shows an erased person's name must reload.
+  'erased',
 ])
 
 export const isVisibleTo = (role: 'admin' | 'counselor', type: ActivityType): boolean =>

@@ -48,7 +48,9 @@ export function readMongoExport(text: string): { records: SourceRecord[]; errors
 /** Rows as the tables hold them (the phone's digits are generated; tokens start at version 0). */
 export type ImportedEmployee = Omit<EmployeeRow, 'tokenVersion'>
 export type ImportedNote = Omit<typeof notes.$inferSelect, 'enquiryId'>
-export type ImportedEnquiry = Omit<EnquiryRow, 'phoneDigits'> & { notes: ImportedNote[] }
+export type ImportedEnquiry = Omit<EnquiryRow, 'phoneDigits' | 'erasedAt'> & {
+  notes: ImportedNote[]
+}
 
 /** What a record becomes: the row, or why it cannot be imported; plus the values that were mapped. */
 export type Conversion<T> = { ok: true; row: T; mapped: string[] } | { ok: false; reason: string }

@@ -1,10 +1,26 @@
 // The public enquiry form: plain DOM code, so its bundle stays a few kilobytes.
 import './form.css'
-import { type EnquiryFields, FIELD_NAMES, validateEnquiry } from './validation'
+import {
+  CONSENT_FIELD,
+  type EnquiryFields,
+  FIELD_NAMES,
+  validateConsent,
+  validateEnquiry,
+} from './validation'
 
 const form = document.querySelector<HTMLFormElement>('#enquiry-form')
 const thanks = document.querySelector<HTMLElement>('#thanks')
 const formError = document.querySelector<HTMLElement>('#form-error')
+
+/** The privacy notice the deployment links to (from /form/config.json); null: no consent boxes. */
+interface PrivacyNotice {
+  url: string
+  required: boolean
+}
+let privacyNotice: PrivacyNotice | null = null
+
+/** Every field whose problems are shown beside it, the API's included. */
+const SHOWN_FIELDS = [...FIELD_NAMES, CONSENT_FIELD]
 
 /** Inside a frame (see /embed.js), tell the page around it how tall the form is. */
 function reportHeight(): void {
@@ -16,7 +32,7 @@ function reportHeight(): void {
 }
 
 function showFieldErrors(errors: Partial<Record<string, string>>): void {
-  for (const name of FIELD_NAMES) {
+  for (const name of SHOWN_FIELDS) {
     const input = form?.elements.namedItem(name)
     if (
       !(
@@ -37,7 +53,10 @@ function showFieldErrors(errors: Partial<Record<string, string>>): void {
       paragraph.id = errorId
       paragraph.className = 'field-error'
       paragraph.textContent = message
-      input.after(paragraph)
+      // Under a checkbox's label rather than between the box and its label.
+      if (input instanceof HTMLInputElement && input.type === 'checkbox')
+        input.parentElement?.append(paragraph)
+      else input.after(paragraph)
       described.push(errorId)
       input.setAttribute('aria-invalid', 'true')
     } else {
@@ -46,7 +65,7 @@ function showFieldErrors(errors: Partial<Record<string, string>>): void {
     if (described.length > 0) input.setAttribute('aria-describedby', described.join(' '))
     else input.removeAttribute('aria-describedby')
   }
-  const first = FIELD_NAMES.find((name) => errors[name])
+  const first = SHOWN_FIELDS.find((name) => errors[name])
   if (first) document.getElementById(first)?.focus()
 }
 
@@ -58,10 +77,40 @@ function thank(message: string): void {
   reportHeight()
 }
 
-async function loadCourses(): Promise<void> {
+function showPrivacyNotice(notice: unknown): void {
+  const { url, required } = (notice ?? {}) as Partial<PrivacyNotice>
+  const section = document.querySelector<HTMLElement>('#consent')
+  const text = document.querySelector<HTMLElement>('#privacy-notice-text')
+  const box = document.getElementById(CONSENT_FIELD)
+  if (typeof url !== 'string' || !section || !text || !(box instanceof HTMLInputElement)) return
+  privacyNotice = { url, required: required === true }
+  const link = document.createElement('a')
+  link.href = url
+  link.target = '_blank'
+  link.rel = 'noopener'
+  link.textContent = 'privacy notice'
+  text.replaceChildren(
+    'How we use your details is explained in our ',
+    link,
+    ' (opens in a new tab).',
+  )
+  box.required = privacyNotice.required
+  const mark = document.querySelector<HTMLElement>('#consent-required')
+  if (mark) mark.hidden = !privacyNotice.required
+  section.hidden = false
+  reportHeight()
+}
+
+/** The deployment's settings for the form: its courses and its privacy notice. */
+async function loadConfig(): Promise<void> {
   const response = await fetch('/form/config.json').catch(() => undefined)
   if (!response?.ok) return
-  const { courses } = (await response.json()) as { courses?: unknown }
+  const config = (await response.json()) as { courses?: unknown; privacyNotice?: unknown }
+  showPrivacyNotice(config.privacyNotice)
+  showCourses(config.courses)
+}
+
+function showCourses(courses: unknown): void {
   if (!Array.isArray(courses) || courses.length === 0) return
   const input = document.querySelector<HTMLInputElement>('#courseInterest')
   if (!input) return
@@ -94,7 +143,11 @@ async function submit(event: SubmitEvent): Promise<void> {
     courseInterest: text('courseInterest'),
     message: text('message'),
   }
-  const errors = validateEnquiry(fields)
+  const agreed = data.get(CONSENT_FIELD) !== null
+  const errors = {
+    ...validateEnquiry(fields),
+    ...validateConsent(privacyNotice?.required ?? false, agreed),
+  }
   showFieldErrors(errors)
   if (Object.keys(errors).length > 0) {
     reportHeight()
@@ -107,7 +160,20 @@ async function submit(event: SubmitEvent): Promise<void> {
     const response = await fetch('/api/enquiries', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...required, ...(message ? { message } : {}), source: 'website' }),
+      body: JSON.stringify({
+        ...required,
+        ...(message ? { message } : {}),
+        source: 'website',
+        // Sent only when the form showed the boxes: consent to a notice nobody saw means nothing.
+        ...(privacyNotice
+          ? {
+              consent: {
+                privacyNotice: agreed,
+                marketing: data.get('consent.marketing') !== null,
+              },
+            }
+          : {}),
+      }),
     })
     const body = (await response.json().catch(() => ({}))) as {
       message?: string
@@ -135,4 +201,4 @@ async function submit(event: SubmitEvent): Promise<void> {
 
 form?.addEventListener('submit', (event) => void submit(event))
 new ResizeObserver(reportHeight).observe(document.body)
-void loadCourses()
+void loadConfig()

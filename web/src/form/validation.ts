@@ -30,3 +30,16 @@ export function validateEnquiry(
     errors.message = 'Please shorten your message to 2000 characters'
   return errors
 }
+
+/** The consent checkbox the API names in its field errors (`consent.privacyNotice`). */
+export const CONSENT_FIELD = 'consent.privacyNotice'
+
+/** When the deployment requires consent, the privacy notice box must be ticked. */
+export function validateConsent(
+  required: boolean,
+  agreed: boolean,
+): Partial<Record<string, string>> {
+  return required && !agreed
+    ? { [CONSENT_FIELD]: 'Please confirm that you have read the privacy notice' }
+    : {}
+}

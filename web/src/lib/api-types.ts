@@ -4,6 +4,208 @@
  */
 
 export interface paths {
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log, newest first (admin)
+         * @description CSV exports, subject access and erasure requests, and changes of role or activation: who, when and what. Entries cannot be changed or deleted.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    action?: "enquiries.exported" | "privacy.subject_accessed" | "privacy.subject_erased" | "employee.role_changed" | "employee.deactivated" | "employee.reactivated";
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    actorId?: string;
+                    limit?: number;
+                    page?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                /** @enum {unknown} */
+                                action: "enquiries.exported" | "privacy.subject_accessed" | "privacy.subject_erased" | "employee.role_changed" | "employee.deactivated" | "employee.reactivated";
+                                /** @description The employee who acted; null for the system (a command-line tool, a scheduled job) */
+                                actor: {
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    _id: string;
+                                    email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description What the action concerned: for an export its filters (a search text is not recorded) and row count; for a subject request the enquiry ids and, for an erasure, the reason; for an employee change the employee and the old and new values */
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                            }[];
+                            page: number;
+                            pages: number;
+                            /** @enum {boolean} */
+                            success: true;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -1709,6 +1911,13 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Stored with the time and PRIVACY_NOTICE_VERSION. Required (with privacyNotice true) when REQUIRE_PRIVACY_CONSENT=true. */
+                        consent?: {
+                            /** @description The person agrees to hear about courses; default false */
+                            marketing?: boolean;
+                            /** @description The person has read the privacy notice (PRIVACY_NOTICE_URL) */
+                            privacyNotice: boolean;
+                        };
                         /** @example Web Development */
                         courseInterest: string;
                         /**
@@ -1968,7 +2177,7 @@ export interface paths {
                                     reason?: string;
                                     to?: string;
                                     /** @enum {unknown} */
-                                    type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned";
+                                    type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "erased";
                                 }[];
                                 claimedAt: string | null;
                                 claimedBy: {
@@ -2838,7 +3047,7 @@ export interface paths {
                                     reason?: string;
                                     to?: string;
                                     /** @enum {unknown} */
-                                    type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned";
+                                    type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "erased";
                                 }[];
                                 claimedAt: string | null;
                                 claimedBy: {
@@ -4272,6 +4481,537 @@ export interface paths {
                     };
                     content: {
                         "text/event-stream": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/privacy/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a person from every enquiry, keeping the statistics (admin)
+         * @description In one transaction, every enquiry with this email (or phone digits) has its name, email, phone, message and note texts replaced by "[erased]"; status, source, course, priority, owner and dates stay. Activity entries stay with their details scrubbed, plus an `erased` entry with the admin and the reason. A second call erases nothing (erased: 0). Recorded in the audit log.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Exactly one of email and phone, and a reason */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: email
+                         * @example john@example.com
+                         */
+                        email?: string;
+                        /** @description Compared by its digits, as the form’s duplicate check does */
+                        phone?: string;
+                        /** @description Why (e.g. "request by email of 3 March"): kept in the audit log and the activity, so it must not hold the person’s own details */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                enquiryIds: string[];
+                                /** @description How many enquiries were erased now (0: nothing left) */
+                                erased: number;
+                            };
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/privacy/subject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything held about a person, as one JSON file (admin)
+         * @description Every enquiry with this email, or with a phone of the same digits, with its notes, activity and consent records. Sent as an attachment; recorded in the audit log.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @example john@example.com */
+                    email?: string;
+                    /** @description Compared by its digits, as the form’s duplicate check does */
+                    phone?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                enquiries: {
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    _id: string;
+                                    activity: {
+                                        actor: {
+                                            /**
+                                             * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                             * @example 6542abc123def456789abcde
+                                             */
+                                            _id: string;
+                                            email: string;
+                                            /**
+                                             * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                             * @example 6542abc123def456789abcde
+                                             */
+                                            id: string;
+                                            name: string;
+                                        } | null;
+                                        /** Format: date-time */
+                                        at: string;
+                                        courseInterest?: string;
+                                        employee?: {
+                                            /**
+                                             * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                             * @example 6542abc123def456789abcde
+                                             */
+                                            _id: string;
+                                            email: string;
+                                            /**
+                                             * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                             * @example 6542abc123def456789abcde
+                                             */
+                                            id: string;
+                                            name: string;
+                                        };
+                                        from?: string;
+                                        message?: string | null;
+                                        noteId?: string;
+                                        previousOwner?: {
+                                            /**
+                                             * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                             * @example 6542abc123def456789abcde
+                                             */
+                                            _id: string;
+                                            email: string;
+                                            /**
+                                             * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                             * @example 6542abc123def456789abcde
+                                             */
+                                            id: string;
+                                            name: string;
+                                        } | null;
+                                        priority?: string;
+                                        reason?: string;
+                                        to?: string;
+                                        /** @enum {unknown} */
+                                        type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "erased";
+                                    }[];
+                                    claimedAt: string | null;
+                                    claimedBy: {
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        _id: string;
+                                        email: string;
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        id: string;
+                                        name: string;
+                                    } | null;
+                                    consents: {
+                                        /** Format: date-time */
+                                        givenAt: string;
+                                        marketing: boolean;
+                                        noticeVersion: string | null;
+                                        privacyNotice: boolean;
+                                    }[];
+                                    courseInterest: string;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
+                                    message: string | null;
+                                    name: string;
+                                    notes: {
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        _id: string;
+                                        /** Format: date-time */
+                                        addedAt: string;
+                                        addedBy: {
+                                            /**
+                                             * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                             * @example 6542abc123def456789abcde
+                                             */
+                                            _id: string;
+                                            email: string;
+                                            /**
+                                             * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                             * @example 6542abc123def456789abcde
+                                             */
+                                            id: string;
+                                            name: string;
+                                        } | null;
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        id: string;
+                                        text: string;
+                                    }[];
+                                    phone: string;
+                                    /** @enum {unknown} */
+                                    priority: "low" | "medium" | "high";
+                                    /** @enum {unknown} */
+                                    source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
+                                    /** @enum {unknown} */
+                                    status: "unclaimed" | "claimed" | "contacted" | "converted" | "lost";
+                                    /** Format: date-time */
+                                    updatedAt: string;
+                                }[];
+                                /** Format: date-time */
+                                generatedAt: string;
+                                request: {
+                                    email?: string;
+                                    phone?: string;
+                                };
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
                             /**
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}

@@ -21,6 +21,8 @@ function describeActivity(entry: Activity): string {
       return `Released to the pool${by}${entry.reason ? ` (${entry.reason})` : ''}`
     case 'assigned':
       return `Assigned to ${entry.employee?.name ?? 'an employee'}${by}`
+    case 'erased':
+      return `Personal data erased${by}${entry.reason ? ` (${entry.reason})` : ''}`
   }
 }
 

@@ -11,6 +11,7 @@ import { ensureBootstrapAdmin, findCaller } from './modules/employees/service.js
 import enquiryRoutes from './modules/enquiries/routes.js'
 import eventRoutes from './modules/events/routes.js'
 import healthRoutes from './modules/health/routes.js'
+import retentionJob from './modules/privacy/retention.js'
 import privacyRoutes from './modules/privacy/routes.js'
 import reportRoutes from './modules/reports/routes.js'
 import authPlugin from './plugins/auth.js'
@@ -126,6 +127,7 @@ export async function buildApp(
   await app.register(eventRoutes, { prefix: '/api' })
   await app.register(auditRoutes, { prefix: '/api/audit' })
   await app.register(privacyRoutes, { prefix: '/api/privacy' })
+  await app.register(retentionJob, { days: config.privacy.retentionClosedDays })
   await app.register(consolePlugin, { config })
   return app
 }

@@ -57,6 +57,7 @@ const EnvSchema = Type.Object({
   ),
   PRIVACY_NOTICE_VERSION: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   REQUIRE_PRIVACY_CONSENT: Type.Boolean({ default: false }),
+  RETENTION_CLOSED_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: 36500 })),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -126,6 +127,8 @@ export interface Config {
     noticeVersion: string | undefined
     /** A submission without `consent.privacyNotice: true` is refused. */
     consentRequired: boolean
+    /** Converted or lost enquiries closed longer ago than this are erased daily; unset: kept. */
+    retentionClosedDays: number | undefined
   }
 }
 
@@ -349,6 +352,7 @@ function toConfig(env: Env): Config {
       noticeUrl: env.PRIVACY_NOTICE_URL,
       noticeVersion: env.PRIVACY_NOTICE_VERSION,
       consentRequired: env.REQUIRE_PRIVACY_CONSENT,
+      retentionClosedDays: env.RETENTION_CLOSED_DAYS,
     },
   }
 }

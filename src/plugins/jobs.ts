@@ -67,6 +67,8 @@ export interface JobQueue {
   cancel(db: Db, queue: string, id: string): Promise<void>
   /** Runs a job on `queue` at each time a cron expression names, in a time zone (one instance acts). */
   schedule(queue: string, cron: string, timeZone: string): Promise<void>
+  /** Removes the queue's schedule, if it has one (a setting turned off since the last start). */
+  unschedule(queue: string): Promise<void>
   /** Jobs by state over every queue, as last counted (every `statsIntervalSeconds`). */
   counts(): Promise<Record<string, JobCounts>>
 }
@@ -155,6 +157,9 @@ export default fp<JobsPluginOptions>(
       },
       async schedule(queue, cron, timeZone) {
         await boss.schedule(queue, cron, null, { tz: timeZone })
+      },
+      async unschedule(queue) {
+        await boss.unschedule(queue)
       },
       async counts() {
         const queues = await boss.getQueues(definitions.map((definition) => definition.queue))

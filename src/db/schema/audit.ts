@@ -10,6 +10,7 @@ export const auditActions = [
   'enquiries.exported',
   'privacy.subject_accessed',
   'privacy.subject_erased',
+  'privacy.retention_erased',
   'employee.role_changed',
   'employee.deactivated',
   'employee.reactivated',

@@ -122,3 +122,27 @@ export async function recordErasures(
     })),
   )
 }
+
+/**
+ * Up to `limit` enquiries, not yet erased, that were converted or lost before `cutoff`: closed at
+ * their last status change (converted and lost are final), or, for imported ones with no such
+ * entry, at their last update.
+ */
+export async function findClosedBefore(db: Db, cutoff: Date, limit: number): Promise<string[]> {
+  const closedAt = sql`coalesce((
+    SELECT max(${activity.at}) FROM ${activity}
+    WHERE ${activity.enquiryId} = ${enquiries.id} AND ${activity.type} = 'status_changed'
+  ), ${enquiries.updatedAt})`
+  const rows = await db
+    .select({ id: enquiries.id })
+    .from(enquiries)
+    .where(
+      and(
+        inArray(enquiries.status, ['converted', 'lost']),
+        isNull(enquiries.erasedAt),
+        sql`${closedAt} < ${cutoff.toISOString()}::timestamptz`,
+      ),
+    )
+    .limit(limit)
+  return rows.map((row) => row.id)
+}

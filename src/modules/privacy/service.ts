@@ -5,6 +5,7 @@ import { getEnquiryDetail } from '../enquiries/service.js'
 import {
   anonymiseEnquiries,
   type ConsentRecord,
+  findClosedBefore,
   findConsents,
   findSubjectEnquiryIds,
   lockUnerased,
@@ -81,4 +82,34 @@ export async function eraseSubject(
     })
     return { enquiryIds }
   })
+}
+
+const RETENTION_BATCH = 500
+
+/**
+ * The retention run: erases, in transactions of up to 500, every enquiry converted or lost more
+ * than `days` days ago (reason `retention`), each batch with its audit entry. Open enquiries are
+ * never touched. Returns how many it erased; safe to run twice (erased ones are skipped).
+ */
+export async function eraseExpiredEnquiries(db: Db, days: number): Promise<number> {
+  const cutoff = new Date(Date.now() - days * 86_400_000)
+  let erased = 0
+  for (;;) {
+    const batch = await db.transaction(async (tx) => {
+      const ids = await eraseEnquiries(tx, await findClosedBefore(tx, cutoff, RETENTION_BATCH), {
+        actor: null,
+        reason: 'retention',
+      })
+      if (ids.length > 0) {
+        await recordAudit(tx, {
+          action: 'privacy.retention_erased',
+          actorId: null,
+          details: { closedBefore: cutoff.toISOString(), count: ids.length, enquiryIds: ids },
+        })
+      }
+      return ids.length
+    })
+    erased += batch
+    if (batch < RETENTION_BATCH) return erased
+  }
 }

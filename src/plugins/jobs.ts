@@ -65,7 +65,11 @@ export interface JobQueue {
   ): Promise<string>
   /** Cancels a job not yet done, through `db` (a transaction, so it is undone with it). */
   cancel(db: Db, queue: string, id: string): Promise<void>
-  /** Runs a job on `queue` at each time a cron expression names, in a time zone (one instance acts). */
+  /**
+   * Runs a job on `queue` at each time a cron expression names, in a time zone (one instance
+   * acts). Times missed while no instance ran are caught up once at the next start: for jobs that
+   * act on the current state (a retention run), not on the moment.
+   */
   schedule(queue: string, cron: string, timeZone: string): Promise<void>
   /** Removes the queue's schedule, if it has one (a setting turned off since the last start). */
   unschedule(queue: string): Promise<void>
@@ -156,7 +160,7 @@ export default fp<JobsPluginOptions>(
         await boss.cancel(queue, id, sqlExecutor(db))
       },
       async schedule(queue, cron, timeZone) {
-        await boss.schedule(queue, cron, null, { tz: timeZone })
+        await boss.schedule(queue, cron, null, { tz: timeZone, missed: 'once' })
       },
       async unschedule(queue) {
         await boss.unschedule(queue)

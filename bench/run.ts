@@ -229,9 +229,8 @@ async function loginStorm(url: string, server: ChildProcess): Promise<void> {
   })
 }
 
-async function main(): Promise<void> {
-  rmSync(tmp, { recursive: true, force: true })
-  mkdirSync(tmp, { recursive: true })
+/** Compiles the server the benchmark starts (dist/). */
+function build(): void {
   log('building')
   execFileSync(
     process.execPath,
@@ -242,32 +241,42 @@ async function main(): Promise<void> {
     ],
     { stdio: 'inherit' },
   )
+}
 
-  // The database: a fresh one on the PostgreSQL server, or an embedded directory.
-  let databaseUrl: string
-  let dropDatabase = async () => {}
-  if (args.embedded) {
-    databaseUrl = `pglite://${join(tmp, 'crm')}`
-  } else {
-    const name = `crm_bench_${randomBytes(4).toString('hex')}`
-    const admin = new pg.Client({ connectionString: serverUrl })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE ${name}`)
-    await admin.end()
-    const parsed = new URL(serverUrl)
-    parsed.pathname = `/${name}`
-    databaseUrl = parsed.toString()
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: serverUrl })
-      await client.connect()
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await client.end()
-    }
+/** A fresh database: a new one on the PostgreSQL server, or an embedded directory. */
+async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (args.embedded) return { url: `pglite://${join(tmp, 'crm')}`, drop: async () => {} }
+  const name = `crm_bench_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const parsed = new URL(serverUrl)
+  parsed.pathname = `/${name}`
+  const drop = async () => {
+    const client = new pg.Client({ connectionString: serverUrl })
+    await client.connect()
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await client.end()
   }
+  return { url: parsed.toString(), drop }
+}
+
+/** What the scenarios need from the seeded data. */
+interface Seeded {
+  seedSeconds: number
+  postgresVersion: string
+  /** Unclaimed enquiries, oldest first. */
+  unclaimedIds: string[]
+  /** The cursor a client following nextCursor would hold for the pool's page 500. */
+  page500Cursor: string
+}
+
+/** Migrates and seeds the database, and on PostgreSQL writes the plans of the pool and the lists. */
+async function seedDatabase(databaseUrl: string): Promise<Seeded> {
   const target = databaseUrl.startsWith('pglite://')
     ? { kind: 'pglite' as const, dataDir: databaseUrl.slice('pglite://'.length) }
     : { kind: 'postgres' as const, url: databaseUrl }
-
   log(`seeding ${rows} enquiries`)
   const seeding = Date.now()
   const database = await openDatabase(target)
@@ -306,183 +315,266 @@ async function main(): Promise<void> {
   }
   await database.close()
   log(`seeded in ${seedSeconds.toFixed(1)} s`)
+  return {
+    seedSeconds,
+    postgresVersion,
+    unclaimedIds: unclaimed.rows.map((row) => row.id),
+    page500Cursor,
+  }
+}
 
-  const claimIds = unclaimed.rows.map((row) => row.id)
+interface Server {
+  child: ChildProcess
+  url: string
+}
+type Floor = Server & { mode: 'full' | 'minimal' | 'constant' }
+
+/** The server under test and what the scenarios drive it with. */
+interface Bench {
+  app: Server
+  /** The floors (none on the embedded database). */
+  floors: Floor[]
+  admin: { token: string; id: string }
+  busy: { token: string; id: string }
+  claimer: { token: string; id: string }
+  listCounselor: { token: string; id: string }
+  page500Cursor: string
+  /** The enquiry a hundred connections race to claim. */
+  raceId: string
+}
+
+const auth = (token: string) => ({ authorization: `Bearer ${token}` })
+
+async function startApp(databaseUrl: string): Promise<Server> {
+  return start(
+    [join(root, 'dist', 'server.js')],
+    {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-1234',
+      DATABASE_URL: databaseUrl,
+      RATE_LIMIT_MAX_REQUESTS: '100000000',
+      AUTH_RATE_LIMIT_MAX: '100000000',
+      ENQUIRY_RATE_LIMIT_MAX: '100000000',
+      LOGIN_MAX_FAILURES: '100000000',
+      RATE_LIMIT_EMPLOYEE_MAX: '100000000',
+    },
+    '/health',
+  )
+}
+
+/**
+ * The floors run beside the app, each measured right after the app on the same data, so that
+ * rows added by earlier submits weigh on both alike.
+ */
+async function startFloors(databaseUrl: string): Promise<Floor[]> {
+  if (args.embedded) return []
+  return Promise.all(
+    (['full', 'minimal', 'constant'] as const).map(async (mode) => ({
+      mode,
+      ...(await start(
+        [
+          join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+          join(root, 'bench', 'ceilings.ts'),
+          mode,
+          databaseUrl,
+        ],
+        {},
+        '/api/enquiries/unclaimed?page=1&limit=1',
+      )),
+    })),
+  )
+}
+
+const poolPage1 = (url: string, headers: Record<string, string>, connections: number) =>
+  ({
+    url,
+    method: 'GET',
+    path: '/api/enquiries/unclaimed?page=1&limit=20',
+    headers,
+    connections,
+  }) as const
+
+/** One round over every target first, so that none is measured on a cold cache. */
+async function warmUp({ app, floors, admin }: Bench): Promise<void> {
+  if (warmup <= 0) return
+  await load({ ...poolPage1(app.url, auth(admin.token), 10), durationSeconds: warmup })
+  for (const floor of floors) {
+    await load({
+      ...poolPage1(floor.url, { 'x-bench-employee': admin.id }, 10),
+      durationSeconds: warmup,
+    })
+  }
+}
+
+/** Every list of the lists scenario, before any write: on the data as seeded and analyzed. */
+async function measureLists({ app, admin, listCounselor }: Bench): Promise<void> {
+  for (const list of LIST_CASES) {
+    const headers = auth(list.as === 'admin' ? admin.token : listCounselor.token)
+    const response = await fetch(`${app.url}${list.path}`, { headers })
+    const body = (await response.json()) as { total?: number }
+    listTotals.set(list.label, body.total ?? Number.NaN)
+    await measure(`${LIST_PREFIX}${list.label}`, 'app', app.child, {
+      url: app.url,
+      method: 'GET',
+      path: list.path,
+      headers,
+      connections: LIST_CONNECTIONS,
+    })
+  }
+}
+
+async function measurePoolPage1({ app, floors, admin }: Bench, connections: number) {
+  await measure('pool page 1', 'app', app.child, poolPage1(app.url, auth(admin.token), connections))
+  for (const floor of floors) {
+    await measure(
+      'pool page 1',
+      floor.mode,
+      floor.child,
+      poolPage1(floor.url, { 'x-bench-employee': admin.id }, connections),
+    )
+  }
+}
+
+async function measureDeepPages({ app, admin, page500Cursor }: Bench, connections: number) {
+  await measure('pool page 500 by offset', 'app', app.child, {
+    url: app.url,
+    method: 'GET',
+    path: '/api/enquiries/unclaimed?page=500&limit=20',
+    headers: auth(admin.token),
+    connections,
+  })
+  if (!page500Cursor) return
+  await measure('pool page 500 by cursor', 'app', app.child, {
+    url: app.url,
+    method: 'GET',
+    path: `/api/enquiries/unclaimed?limit=20&cursor=${page500Cursor}`,
+    headers: auth(admin.token),
+    connections,
+  })
+}
+
+async function measureMyEnquiries({ app, busy }: Bench, connections: number) {
+  await measure('my-enquiries (1,000 leads)', 'app', app.child, {
+    url: app.url,
+    method: 'GET',
+    path: '/api/enquiries/my-enquiries?page=1&limit=20',
+    headers: auth(busy.token),
+    connections,
+  })
+}
+
+const submit = (url: string, connections: number) =>
+  ({ url, method: 'POST', path: '/api/enquiries', body: submitBody, connections }) as const
+
+async function measureSubmit({ app, floors }: Bench, connections: number) {
+  await measure('submit enquiry', 'app', app.child, submit(app.url, connections))
+  for (const floor of floors)
+    await measure('submit enquiry', floor.mode, floor.child, submit(floor.url, connections))
+}
+
+async function measureClaims({ app, claimer }: Bench, connections: number) {
+  await measure('claim distinct ids', 'app', app.child, {
+    url: app.url,
+    method: 'POST',
+    path: '/api/enquiries/x/claim',
+    pathsFile: join(tmp, 'claims.txt'),
+    headers: auth(claimer.token),
+    connections,
+  })
+}
+
+async function measureLogin({ app }: Bench, connections: number) {
+  await measure('login', 'app', app.child, {
+    url: app.url,
+    method: 'POST',
+    path: '/api/auth/login',
+    body: JSON.stringify({ email: 'counselor1@bench.example', password: BENCH_PASSWORD }),
+    connections,
+  })
+}
+
+/** The scenarios run at each connection level, in this order: reads first, then the writes that grow the tables. */
+const PER_LEVEL: [string, (bench: Bench, connections: number) => Promise<void>][] = [
+  ['pool', measurePoolPage1],
+  ['deep', measureDeepPages],
+  ['mine', measureMyEnquiries],
+  ['submit', measureSubmit],
+  ['claim', measureClaims],
+  ['login', measureLogin],
+]
+
+async function measureRace({ app, claimer, raceId }: Bench) {
+  await measure('claim one id, 100 connections', 'app', app.child, {
+    url: app.url,
+    method: 'POST',
+    path: `/api/enquiries/${raceId}/claim`,
+    headers: auth(claimer.token),
+    connections: 100,
+    amount: 100,
+  })
+}
+
+async function measureLoginTimingInProcess() {
+  loginTiming = await measureLoginTiming()
+  log(
+    `login, median: wrong password ${loginTiming.wrongPasswordMs.toFixed(0)} ms, unknown email ${loginTiming.unknownEmailMs.toFixed(0)} ms`,
+  )
+}
+
+async function measureExport({ app, admin }: Bench) {
+  exportRun = await timeExport(app.url, admin.token, app.child)
+  log(
+    `CSV export: ${exportRun.rows} rows in ${exportRun.seconds.toFixed(1)} s, peak RSS ${exportRun.peakRssMb.toFixed(0)} MB`,
+  )
+}
+
+async function main(): Promise<void> {
+  rmSync(tmp, { recursive: true, force: true })
+  mkdirSync(tmp, { recursive: true })
+  build()
+  const database = await createDatabase()
+  const seeded = await seedDatabase(database.url)
+
+  const claimIds = [...seeded.unclaimedIds]
   const raceId = claimIds.pop() ?? ''
   writeFileSync(
     join(tmp, 'claims.txt'),
     claimIds.map((id) => `/api/enquiries/${id}/claim`).join('\n'),
   )
 
-  const appEnv = {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-1234',
-    DATABASE_URL: databaseUrl,
-    RATE_LIMIT_MAX_REQUESTS: '100000000',
-    AUTH_RATE_LIMIT_MAX: '100000000',
-    ENQUIRY_RATE_LIMIT_MAX: '100000000',
-    LOGIN_MAX_FAILURES: '100000000',
-    RATE_LIMIT_EMPLOYEE_MAX: '100000000',
+  const app = await startApp(database.url)
+  const bench: Bench = {
+    app,
+    admin: await login(app.url, 'admin@bench.example'),
+    busy: await login(app.url, 'busy@bench.example'),
+    claimer: await login(app.url, 'claimer@bench.example'),
+    listCounselor: await login(app.url, LIST_COUNSELOR_EMAIL),
+    floors: await startFloors(database.url),
+    page500Cursor: seeded.page500Cursor,
+    raceId,
   }
-  const app = await start([join(root, 'dist', 'server.js')], appEnv, '/health')
-  const admin = await login(app.url, 'admin@bench.example')
-  const busy = await login(app.url, 'busy@bench.example')
-  const claimer = await login(app.url, 'claimer@bench.example')
-  const listCounselor = await login(app.url, LIST_COUNSELOR_EMAIL)
-  const auth = (token: string) => ({ authorization: `Bearer ${token}` })
-
-  // The floors run beside the app, each measured right after the app on the same data, so that
-  // rows added by earlier submits weigh on both alike.
-  const floors = args.embedded
-    ? []
-    : await Promise.all(
-        (['full', 'minimal', 'constant'] as const).map(async (mode) => ({
-          mode,
-          ...(await start(
-            [
-              join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-              join(root, 'bench', 'ceilings.ts'),
-              mode,
-              databaseUrl,
-            ],
-            {},
-            '/api/enquiries/unclaimed?page=1&limit=1',
-          )),
-        })),
-      )
-  const poolPage1 = (url: string, headers: Record<string, string>, connections: number) =>
-    ({
-      url,
-      method: 'GET',
-      path: '/api/enquiries/unclaimed?page=1&limit=20',
-      headers,
-      connections,
-    }) as const
-  const submit = (url: string, connections: number) =>
-    ({ url, method: 'POST', path: '/api/enquiries', body: submitBody, connections }) as const
-
-  // One round over every target first, so that none is measured on a cold cache.
-  if (warmup > 0) {
-    await load({ ...poolPage1(app.url, auth(admin.token), 10), durationSeconds: warmup })
-    for (const floor of floors) {
-      await load({
-        ...poolPage1(floor.url, { 'x-bench-employee': admin.id }, 10),
-        durationSeconds: warmup,
-      })
-    }
-  }
-  // The lists before any write, on the data as seeded and analyzed.
-  if (wants('lists')) {
-    for (const list of LIST_CASES) {
-      const headers = auth(list.as === 'admin' ? admin.token : listCounselor.token)
-      const response = await fetch(`${app.url}${list.path}`, { headers })
-      const body = (await response.json()) as { total?: number }
-      listTotals.set(list.label, body.total ?? Number.NaN)
-      await measure(`${LIST_PREFIX}${list.label}`, 'app', app.child, {
-        url: app.url,
-        method: 'GET',
-        path: list.path,
-        headers,
-        connections: LIST_CONNECTIONS,
-      })
-    }
-  }
+  await warmUp(bench)
+  if (wants('lists')) await measureLists(bench)
   for (const connections of levels) {
-    // Reads first, then the writes that grow the tables.
-    if (wants('pool')) {
-      await measure(
-        'pool page 1',
-        'app',
-        app.child,
-        poolPage1(app.url, auth(admin.token), connections),
-      )
-      for (const floor of floors) {
-        await measure(
-          'pool page 1',
-          floor.mode,
-          floor.child,
-          poolPage1(floor.url, { 'x-bench-employee': admin.id }, connections),
-        )
-      }
-    }
-    if (wants('deep'))
-      await measure('pool page 500 by offset', 'app', app.child, {
-        url: app.url,
-        method: 'GET',
-        path: '/api/enquiries/unclaimed?page=500&limit=20',
-        headers: auth(admin.token),
-        connections,
-      })
-    if (wants('deep') && page500Cursor)
-      await measure('pool page 500 by cursor', 'app', app.child, {
-        url: app.url,
-        method: 'GET',
-        path: `/api/enquiries/unclaimed?limit=20&cursor=${page500Cursor}`,
-        headers: auth(admin.token),
-        connections,
-      })
-    if (wants('mine'))
-      await measure('my-enquiries (1,000 leads)', 'app', app.child, {
-        url: app.url,
-        method: 'GET',
-        path: '/api/enquiries/my-enquiries?page=1&limit=20',
-        headers: auth(busy.token),
-        connections,
-      })
-    if (wants('submit')) {
-      await measure('submit enquiry', 'app', app.child, submit(app.url, connections))
-      for (const floor of floors)
-        await measure('submit enquiry', floor.mode, floor.child, submit(floor.url, connections))
-    }
-    if (wants('claim'))
-      await measure('claim distinct ids', 'app', app.child, {
-        url: app.url,
-        method: 'POST',
-        path: '/api/enquiries/x/claim',
-        pathsFile: join(tmp, 'claims.txt'),
-        headers: auth(claimer.token),
-        connections,
-      })
-    if (wants('login'))
-      await measure('login', 'app', app.child, {
-        url: app.url,
-        method: 'POST',
-        path: '/api/auth/login',
-        body: JSON.stringify({ email: 'counselor1@bench.example', password: BENCH_PASSWORD }),
-        connections,
-      })
+    for (const [key, scenario] of PER_LEVEL) if (wants(key)) await scenario(bench, connections)
   }
-  for (const floor of floors) await stop(floor.child)
-  if (wants('race'))
-    await measure('claim one id, 100 connections', 'app', app.child, {
-      url: app.url,
-      method: 'POST',
-      path: `/api/enquiries/${raceId}/claim`,
-      headers: auth(claimer.token),
-      connections: 100,
-      amount: 100,
-    })
+  for (const floor of bench.floors) await stop(floor.child)
+  if (wants('race')) await measureRace(bench)
   if (wants('storm')) await loginStorm(app.url, app.child)
-  if (wants('login-timing')) {
-    loginTiming = await measureLoginTiming()
-    log(
-      `login, median: wrong password ${loginTiming.wrongPasswordMs.toFixed(0)} ms, unknown email ${loginTiming.unknownEmailMs.toFixed(0)} ms`,
-    )
-  }
-  if (wants('export')) {
-    exportRun = await timeExport(app.url, admin.token, app.child)
-    log(
-      `CSV export: ${exportRun.rows} rows in ${exportRun.seconds.toFixed(1)} s, peak RSS ${exportRun.peakRssMb.toFixed(0)} MB`,
-    )
-  }
+  if (wants('login-timing')) await measureLoginTimingInProcess()
+  if (wants('export')) await measureExport(bench)
   await stop(app.child)
 
-  await dropDatabase()
+  await database.drop()
 
   writeFileSync(
     args.out ?? join(root, 'bench', 'results.md'),
-    report({ postgresVersion, seedSeconds, embedded: args.embedded ?? false }),
+    report({
+      postgresVersion: seeded.postgresVersion,
+      seedSeconds: seeded.seedSeconds,
+      embedded: args.embedded ?? false,
+    }),
   )
   log(`wrote ${args.out}`)
 }

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { after, before, describe, test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { errorCodeNames, errorCodes } from '../src/error-codes.js'
-import { buildTestApp, call, createEmployee, type TestEmployee } from './support/app.js'
+import { buildAppWithStaff, call, type TestEmployee } from './support/app.js'
 import { claim, submitEnquiry } from './support/enquiries.js'
 
 let app: FastifyInstance
@@ -11,9 +11,7 @@ let admin: TestEmployee
 let counselor: TestEmployee
 
 before(async () => {
-  app = await buildTestApp()
-  admin = await createEmployee(app, { role: 'admin' })
-  counselor = await createEmployee(app)
+  ;({ app, admin, counselor } = await buildAppWithStaff())
 })
 after(() => app.close())
 

@@ -2,9 +2,13 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { buildTestApp, createEmployee, type TestEmployee } from './support/app.js'
-import { claim, type ListBody, list, submitEnquiry } from './support/enquiries.js'
-
-type CursorBody = ListBody & { nextCursor?: string | null }
+import {
+  type CursorListBody,
+  claim,
+  list,
+  submitEnquiry,
+  walkByCursor,
+} from './support/enquiries.js'
 
 describe('Cursor paging (GET /api/enquiries/unclaimed and GET /api/enquiries)', () => {
   let app: FastifyInstance
@@ -22,24 +26,10 @@ describe('Cursor paging (GET /api/enquiries/unclaimed and GET /api/enquiries)', 
 
   const page = async (url: string) => {
     const { status, body } = await list(app, url, admin.token)
-    return { status, body: body as CursorBody }
+    return { status, body: body as CursorListBody }
   }
 
-  /** Follows nextCursor from the first page to the last, collecting ids and page numbers. */
-  async function walk(base: string) {
-    const seen: string[] = []
-    const pages: number[] = []
-    let { status, body } = await page(base)
-    for (let hops = 0; ; hops++) {
-      assert.equal(status, 200, JSON.stringify(body))
-      assert.ok(hops < 20, 'the walk ends')
-      seen.push(...body.data.map((e) => e._id))
-      pages.push(body.page)
-      if (!body.nextCursor) break
-      ;({ status, body } = await page(`${base}&cursor=${body.nextCursor}`))
-    }
-    return { seen, pages, last: body }
-  }
+  const walk = (base: string) => walkByCursor(app, base, admin.token)
 
   test('following nextCursor walks every order exactly as page numbers do', async () => {
     for (const sort of ['newest', 'oldest', 'priority']) {
@@ -67,7 +57,7 @@ describe('Cursor paging (GET /api/enquiries/unclaimed and GET /api/enquiries)', 
     const older: string[] = []
     for (let i = 0; i < 6; i++) older.push(await submitEnquiry(local, { name: `Old ${i}` }))
     const first = await list(local, '/api/enquiries/unclaimed?limit=3', counselor.token)
-    const cursor = (first.body as CursorBody).nextCursor
+    const cursor = (first.body as CursorListBody).nextCursor
     assert.ok(cursor)
     // Three new enquiries land on top of the newest-first pool, and one shown one is claimed.
     for (let i = 0; i < 3; i++) await submitEnquiry(local, { name: `New ${i}` })

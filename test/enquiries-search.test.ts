@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { parse } from 'csv-parse/sync'
-import { and, desc, eq, type SQL, sql } from 'drizzle-orm'
+import { and, desc, eq, type SQL } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { enquiries } from '../src/db/schema/index.js'
-import { buildTestApp, call, createEmployee, type TestEmployee } from './support/app.js'
-import { claim, list, submitEnquiry } from './support/enquiries.js'
+import { buildAppWithStaff, call, type TestEmployee } from './support/app.js'
+import { claim, list, matchesSearch, submitEnquiry } from './support/enquiries.js'
 
-/**
- * `q` is answered through trigram indexes now; what it matches must not change. The oracle is the
- * predicate `q` had before them, run on the same database: a case-insensitive substring of the
- * name, the email or the phone, with `%`, `_` and `\` taken literally.
- */
-function matchedBefore(q: string): SQL {
-  const pattern = `%${q.replace(/[\\%_]/g, '\\$&')}%`
-  return sql`(${enquiries.name} ILIKE ${pattern} OR ${enquiries.email} ILIKE ${pattern} OR ${enquiries.phone} ILIKE ${pattern})`
-}
+// `q` is answered through trigram indexes now; what it matches must not change: matchesSearch
+// is the predicate it had before them, run on the same database.
 
 const NAMES = [
   'Emeka Okafor',
@@ -70,9 +63,7 @@ describe('Searching enquiries with q', () => {
   let admin: TestEmployee
   let counselor: TestEmployee
   before(async () => {
-    app = await buildTestApp()
-    admin = await createEmployee(app, { role: 'admin' })
-    counselor = await createEmployee(app)
+    ;({ app, admin, counselor } = await buildAppWithStaff())
     const courses = ['MBA', 'Nursing']
     const sources = ['website', 'referral', 'event']
     const priorities = ['low', 'medium', 'high']
@@ -100,7 +91,7 @@ describe('Searching enquiries with q', () => {
     const rows = await app.db
       .select({ id: enquiries.id })
       .from(enquiries)
-      .where(and(condition, matchedBefore(q)))
+      .where(and(condition, matchesSearch(q)))
       .orderBy(desc(enquiries.createdAt), desc(enquiries.id))
     return rows.map((row) => row.id)
   }
@@ -112,7 +103,7 @@ describe('Searching enquiries with q', () => {
       const rows = await app.db
         .selectDistinct({ name: enquiries.name })
         .from(enquiries)
-        .where(matchedBefore(q))
+        .where(matchesSearch(q))
       return rows.map((row) => row.name).sort()
     }
     assert.deepEqual(await namesOf('afo'), ['Emeka Okafor', 'Ngozi OKAFOR-Eze'])

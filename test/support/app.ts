@@ -68,6 +68,14 @@ export async function buildAppWithCapturedLogs(
   return { app, lines, raw: () => raw }
 }
 
+/** A fresh app with an admin and a counselor, logged in: the cast most suites start from. */
+export async function buildAppWithStaff(t?: Pick<TestContext, 'after'>) {
+  const app = await buildTestApp(t)
+  const admin = await createEmployee(app, { role: 'admin' })
+  const counselor = await createEmployee(app)
+  return { app, admin, counselor }
+}
+
 export const uniqueEmail = (label = 'user'): string =>
   `${label}-${randomBytes(5).toString('hex')}@example.com`
 

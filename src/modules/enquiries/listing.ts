@@ -1,4 +1,16 @@
-import { type AnyColumn, and, asc, desc, eq, gte, isNull, lt, type SQL, sql } from 'drizzle-orm'
+import {
+  type AnyColumn,
+  and,
+  asc,
+  desc,
+  eq,
+  gte,
+  isNull,
+  lt,
+  type SQL,
+  type SQLWrapper,
+  sql,
+} from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { preparedStatements } from '../../db/prepared.js'
 import {
@@ -132,12 +144,26 @@ export function whereOf(filter: EnquiryFilter): SQL | undefined {
   return conditionsOf(filter, (_name, value) => value)
 }
 
+/** The columns a list is ordered and paged by: the table's own, or a search's matches' (below). */
+interface SortColumns {
+  createdAt: SQLWrapper
+  id: SQLWrapper
+  priority: SQLWrapper
+  claimedAt: SQLWrapper
+}
+
 // Every order ends on the id, so it is total and paging never repeats or skips a row.
-const ORDERS: Record<EnquiryOrder, SQL[]> = {
-  newest: [desc(enquiries.createdAt), desc(enquiries.id)],
-  oldest: [asc(enquiries.createdAt), asc(enquiries.id)],
-  priority: [desc(enquiries.priority), asc(enquiries.createdAt), asc(enquiries.id)],
-  recentlyClaimed: [desc(enquiries.claimedAt), desc(enquiries.id)],
+function orderOf(order: EnquiryOrder, { createdAt, id, priority, claimedAt }: SortColumns): SQL[] {
+  switch (order) {
+    case 'newest':
+      return [desc(createdAt), desc(id)]
+    case 'oldest':
+      return [asc(createdAt), asc(id)]
+    case 'priority':
+      return [desc(priority), asc(createdAt), asc(id)]
+    case 'recentlyClaimed':
+      return [desc(claimedAt), desc(id)]
+  }
 }
 
 /**
@@ -189,12 +215,18 @@ const afterId = sql.placeholder('afterId')
 const afterPriority = sql`${sql.placeholder('afterPriority')}::enquiry_priority`
 
 /** The rows after a given one, in each order: row comparisons, which the order's index seeks to. */
-const AFTER: Record<EnquiryOrder, SQL | undefined> = {
-  newest: sql`(${enquiries.createdAt}, ${enquiries.id}) < (${afterCreatedAt}, ${afterId})`,
-  oldest: sql`(${enquiries.createdAt}, ${enquiries.id}) > (${afterCreatedAt}, ${afterId})`,
-  // Priorities run high to low, then oldest first: the seek starts at the cursor's priority.
-  priority: sql`${enquiries.priority} <= ${afterPriority} AND (${enquiries.priority} < ${afterPriority} OR (${enquiries.createdAt}, ${enquiries.id}) > (${afterCreatedAt}, ${afterId}))`,
-  recentlyClaimed: undefined,
+function afterOf(order: EnquiryOrder, { createdAt, id, priority }: SortColumns): SQL | undefined {
+  switch (order) {
+    case 'newest':
+      return sql`(${createdAt}, ${id}) < (${afterCreatedAt}, ${afterId})`
+    case 'oldest':
+      return sql`(${createdAt}, ${id}) > (${afterCreatedAt}, ${afterId})`
+    case 'priority':
+      // Priorities run high to low, then oldest first: the seek starts at the cursor's priority.
+      return sql`${priority} <= ${afterPriority} AND (${priority} < ${afterPriority} OR (${createdAt}, ${id}) > (${afterCreatedAt}, ${afterId}))`
+    case 'recentlyClaimed':
+      return undefined
+  }
 }
 
 /** The pool's filters, whose every combination the pool's counters total. */
@@ -269,11 +301,65 @@ const statementNumber = (shape: string) => {
   return number
 }
 
+/**
+ * The page's rows in full, looked up by the ids of the page, with the total on each row (an
+ * uncorrelated subquery, computed once): one round trip.
+ */
+function pageOf(
+  from: Pick<Db, 'select'>,
+  order: EnquiryOrder,
+  pageIds: SQLWrapper,
+  total: SQLWrapper,
+) {
+  return from
+    .select({ ...enquiryColumns, total: sql<number>`(${total})` })
+    .from(enquiries)
+    .leftJoin(owner, eq(owner.id, enquiries.claimedBy))
+    .where(sql`${enquiries.id} = ANY(ARRAY(${pageIds}))`)
+    .orderBy(...orderOf(order, enquiries))
+}
+
+/**
+ * A search's page and total, finding its matches once. The trigram index yields candidates that
+ * each need their row read and rechecked; counting them all and then walking them again for the
+ * page did that work twice. The matches (with their sort key) are gathered once; the total counts
+ * them and the page is the first rows of them after the keyset.
+ */
+function searchStatements(db: Db, shape: ListShape, where: SQL | undefined) {
+  // Referenced twice, so PostgreSQL computes it once (a CTE is materialized unless used once).
+  const matches = db.$with('matches').as(
+    db
+      .select({
+        id: enquiries.id,
+        createdAt: enquiries.createdAt,
+        priority: enquiries.priority,
+        claimedAt: enquiries.claimedAt,
+      })
+      .from(enquiries)
+      .where(where),
+  )
+  const pageIds = db
+    .select({ id: matches.id })
+    .from(matches)
+    .where(shape.after ? afterOf(shape.order, matches) : undefined)
+    .orderBy(...orderOf(shape.order, matches))
+    .offset(sql.placeholder('offset'))
+    .limit(sql.placeholder('limit'))
+  const total = db.select({ total: sql<number>`count(*)::int` }).from(matches)
+  const page = pageOf(db.with(matches), shape.order, pageIds, total)
+  // Planned for its text each time (unnamed statements): how many rows a pattern matches decides
+  // how the trigram index is best read.
+  return { page, total: totalOf(db, shape, where) }
+}
+
 const listStatements = preparedStatements((db, key) => {
   const shape = JSON.parse(key) as ListShape
   const where = placeholdersOf(shape)
-  const keyset = shape.after ? AFTER[shape.order] : undefined
-  if (shape.after && !keyset) throw new Error(`no cursor paging in ${shape.order} order`)
+  if (shape.after && !afterOf(shape.order, enquiries)) {
+    throw new Error(`no cursor paging in ${shape.order} order`)
+  }
+  if (shape.present.includes('q')) return searchStatements(db, shape, where)
+  const keyset = shape.after ? afterOf(shape.order, enquiries) : undefined
   const number = statementNumber(key)
   // Deferred join: the page's ids come from the index alone (a deep page skips index entries, not
   // table rows); only the 20 rows shown are then read in full. As an array (computed once, then
@@ -283,20 +369,11 @@ const listStatements = preparedStatements((db, key) => {
     .select({ id: enquiries.id })
     .from(enquiries)
     .where(and(where, keyset))
-    .orderBy(...ORDERS[shape.order])
+    .orderBy(...orderOf(shape.order, enquiries))
     .offset(sql.placeholder('offset'))
     .limit(sql.placeholder('limit'))
   const total = totalOf(db, shape, where)
-  // The page with the total on each row (an uncorrelated subquery, computed once): one round trip.
-  const page = db
-    .select({ ...enquiryColumns, total: sql<number>`(${total})` })
-    .from(enquiries)
-    .leftJoin(owner, eq(owner.id, enquiries.claimedBy))
-    .where(sql`${enquiries.id} = ANY(ARRAY(${pageIds}))`)
-    .orderBy(...ORDERS[shape.order])
-  // A search is planned for its text each time (unnamed statements): how many rows a pattern
-  // matches decides between walking the order's index and reading the trigram index's matches.
-  if (shape.present.includes('q')) return { page, total }
+  const page = pageOf(db, shape.order, pageIds, total)
   return {
     page: page.prepare(`enquiry_page_${number}`),
     // For a page past the end, which has no row to carry it.

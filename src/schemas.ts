@@ -44,6 +44,22 @@ const QueryInteger = (options: { minimum: number; maximum: number; default: numb
 export const Page = QueryInteger({ minimum: 1, maximum: 1_000_000, default: 1 })
 export const Limit = QueryInteger({ minimum: 1, maximum: 100, default: 20 })
 
+/** The seed's paged list envelope: `count` on this page, `total`, `page`, `pages`, then `data`. */
+export function pagedResponse<Row, View>(
+  result: { rows: Row[]; total: number; page: number },
+  limit: number,
+  toView: (row: Row) => View,
+) {
+  return {
+    success: true as const,
+    count: result.rows.length,
+    total: result.total,
+    page: result.page,
+    pages: Math.ceil(result.total / limit),
+    data: result.rows.map(toView),
+  }
+}
+
 /** Trimmed, lowercased email address. */
 export const Email = Type.String({
   format: 'email',

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { forAdmins } from '../../plugins/auth.js'
-import { responses, withId } from '../../schemas.js'
+import { pagedResponse, responses, withId } from '../../schemas.js'
 import { AuditListResponse, AuditQuery } from './schemas.js'
 import { type AuditRecord, listAuditPage } from './service.js'
 
@@ -28,14 +28,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { page, limit, action, actorId } = request.query
       const result = await listAuditPage(app.db, { action, actorId }, { page, limit })
-      return {
-        success: true as const,
-        count: result.rows.length,
-        total: result.total,
-        page: result.page,
-        pages: Math.ceil(result.total / limit),
-        data: result.rows.map(toAuditEntryView),
-      }
+      return pagedResponse(result, limit, toAuditEntryView)
     },
   )
 }

@@ -1,6 +1,6 @@
 import type { Static } from 'typebox'
 import type { EmployeeRef } from '../../db/schema/index.js'
-import { withId } from '../../schemas.js'
+import { pagedResponse, withId } from '../../schemas.js'
 import type { ActivityRecord, EnquiryRecord, NoteRecord } from './repository.js'
 import type { ActivityView, EnquiryDetailView, EnquiryView, NoteView } from './schemas.js'
 import type { EnquiryPage } from './service.js'
@@ -53,12 +53,7 @@ export function toEnquiryDetailView(detail: {
 
 export function toListResponse(result: EnquiryPage, limit: number) {
   return {
-    success: true as const,
-    count: result.rows.length,
-    total: result.total,
-    page: result.page,
-    pages: Math.ceil(result.total / limit),
+    ...pagedResponse(result, limit, toEnquiryView),
     ...(result.nextCursor !== undefined ? { nextCursor: result.nextCursor } : {}),
-    data: result.rows.map(toEnquiryView),
   }
 }

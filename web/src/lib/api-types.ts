@@ -18,7 +18,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    action?: "enquiries.exported" | "privacy.subject_accessed" | "privacy.subject_erased" | "employee.role_changed" | "employee.deactivated" | "employee.reactivated";
+                    action?: "enquiries.exported" | "privacy.subject_accessed" | "privacy.subject_erased" | "privacy.retention_erased" | "employee.role_changed" | "employee.deactivated" | "employee.reactivated";
                     /**
                      * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                      * @example 6542abc123def456789abcde
@@ -48,7 +48,7 @@ export interface paths {
                                  */
                                 _id: string;
                                 /** @enum {unknown} */
-                                action: "enquiries.exported" | "privacy.subject_accessed" | "privacy.subject_erased" | "employee.role_changed" | "employee.deactivated" | "employee.reactivated";
+                                action: "enquiries.exported" | "privacy.subject_accessed" | "privacy.subject_erased" | "privacy.retention_erased" | "employee.role_changed" | "employee.deactivated" | "employee.reactivated";
                                 /** @description The employee who acted; null for the system (a command-line tool, a scheduled job) */
                                 actor: {
                                     /**

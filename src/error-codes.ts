@@ -9,7 +9,10 @@ export const errorCodes = {
   VALIDATION_FAILED: { status: 400, message: 'Validation failed' },
   INVALID_JSON: { status: 400, message: 'Request body is not valid JSON' },
   BAD_REQUEST: { status: 400, message: 'Bad request' },
-  NOTHING_TO_CHANGE: { status: 400, message: 'Nothing to change: send name, role or isActive' },
+  NOTHING_TO_CHANGE: {
+    status: 400,
+    message: 'Nothing to change: send name, role, isActive or maxOpenLeads',
+  },
   CURRENT_PASSWORD_INCORRECT: { status: 400, message: 'Current password is incorrect' },
   PASSWORD_UNCHANGED: {
     status: 400,
@@ -51,6 +54,10 @@ export const errorCodes = {
   SUBMISSION_CONFLICT: {
     status: 409,
     message: 'The enquiry could not be saved, please submit it again',
+  },
+  AT_CAPACITY: {
+    status: 409,
+    message: 'You already hold as many open enquiries as your limit allows',
   },
   CANNOT_CHANGE_SELF: { status: 409, message: 'You cannot deactivate or demote yourself' },
   LAST_ADMIN: {

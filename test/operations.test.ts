@@ -209,7 +209,7 @@ describe('API documentation', () => {
     const expected: Record<string, string[]> = {
       '/api/auth/register': ['post'],
       '/api/auth/login': ['post'],
-      '/api/auth/me': ['get'],
+      '/api/auth/me': ['get', 'patch'],
       '/api/auth/password': ['put'],
       '/api/enquiries': ['get', 'post'],
       '/api/enquiries/unclaimed': ['get'],

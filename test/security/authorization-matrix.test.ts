@@ -56,6 +56,11 @@ const matrix: Row[] = [
     expected: { ...ALL_401, owner: 200, otherCounselor: 200, admin: 200 },
   },
   {
+    route: 'PATCH /api/auth/me',
+    request: () => ({ method: 'PATCH', url: '/api/auth/me', payload: { available: true } }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 200, admin: 200 },
+  },
+  {
     route: 'POST /api/auth/register (a counselor)',
     request: () => ({
       method: 'POST',

@@ -183,6 +183,11 @@ export interface ActivityDetails {
   employee?: EmployeeRef
   previousOwner?: EmployeeRef | null
   reason?: string
+  /** Routing: the rule that decided and how. */
+  rule?: { _id: string; name: string }
+  strategy?: string
+  /** An admin assigned beyond the employee's cap: how many they held, and the cap. */
+  overCapacity?: { openLeads: number; maxOpenLeads: number }
 }
 
 export const activity = pgTable(

@@ -185,11 +185,18 @@ export async function recordActivity(
   await db.insert(activity).values({ ...entry, details: entry.details ?? {} })
 }
 
-/** The employee, if active, with their row share-locked so a deactivation waits for this transaction. */
-const activeEmployeeLocked = (employeeId: string | SQL) =>
-  sql`EXISTS (SELECT 1 FROM ${employees} WHERE ${employees.id} = ${employeeId} AND ${employees.isActive} FOR SHARE)`
+/**
+ * The employee, if active and without a cap on open leads, with their row share-locked so a
+ * deactivation waits for this transaction. (A capped employee claims through `claimWithinCap`.)
+ */
+const activeUncappedEmployeeLocked = (employeeId: string | SQL) =>
+  sql`EXISTS (SELECT 1 FROM ${employees} WHERE ${employees.id} = ${employeeId} AND ${employees.isActive} AND ${employees.maxOpenLeads} IS NULL FOR SHARE)`
 
-const claimWithClaimedEntry = preparedStatements((db) => {
+/** The employee, if active; for a transaction that already holds their row lock. */
+const activeEmployee = (employeeId: string | SQL) =>
+  sql`EXISTS (SELECT 1 FROM ${employees} WHERE ${employees.id} = ${employeeId} AND ${employees.isActive})`
+
+const claimWithClaimedEntry = preparedStatements((db, shape) => {
   const employeeId = sql`${sql.placeholder('employeeId')}`
   const claimed = db.$with('claimed').as(
     db
@@ -204,7 +211,9 @@ const claimWithClaimedEntry = preparedStatements((db) => {
         and(
           eq(enquiries.id, sql`${sql.placeholder('id')}`),
           eq(enquiries.status, 'unclaimed'),
-          activeEmployeeLocked(employeeId),
+          shape === 'locked'
+            ? activeEmployee(employeeId)
+            : activeUncappedEmployeeLocked(employeeId),
         ),
       )
       .returning({ id: enquiries.id, claimedAt: enquiries.claimedAt }),
@@ -225,15 +234,23 @@ const claimWithClaimedEntry = preparedStatements((db) => {
     .insert(activity)
     .select(entry)
     .returning({ id: activity.enquiryId })
-    .prepare('claim_enquiry_with_claimed_entry')
+    .prepare(`claim_enquiry_with_claimed_entry${shape ? `_${shape}` : ''}`)
 })
 
 /**
  * Claims the enquiry for the employee only if it is still unclaimed (and the employee still
  * active), with its `claimed` entry: one statement, so of simultaneous claims exactly one wins.
+ * Without `employeeLocked`, only for an employee without a cap (false for one who has one);
+ * with it, the caller holds the employee's row lock and has checked their cap.
  */
-export async function claimIfUnclaimed(db: Db, id: string, employeeId: string): Promise<boolean> {
-  const rows = await claimWithClaimedEntry(db).execute({ id, employeeId, entryId: objectId() })
+export async function claimIfUnclaimed(
+  db: Db,
+  id: string,
+  employeeId: string,
+  options: { employeeLocked?: boolean } = {},
+): Promise<boolean> {
+  const statement = claimWithClaimedEntry(db, options.employeeLocked ? 'locked' : '')
+  const rows = await statement.execute({ id, employeeId, entryId: objectId() })
   return rows.length === 1
 }
 

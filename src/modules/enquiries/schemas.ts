@@ -115,6 +115,16 @@ export const ActivityView = Type.Object({
   employee: Type.Optional(EmployeeRef),
   previousOwner: Type.Optional(Nullable(EmployeeRef)),
   reason: Type.Optional(Type.String()),
+  rule: Type.Optional(
+    Type.Object({ _id: ObjectIdString, name: Type.String() }, { description: 'the routing rule' }),
+  ),
+  strategy: Type.Optional(Type.String({ description: 'how the routing rule chose' })),
+  overCapacity: Type.Optional(
+    Type.Object(
+      { openLeads: Type.Integer(), maxOpenLeads: Type.Integer() },
+      { description: 'an admin assigned beyond the counselor’s cap' },
+    ),
+  ),
 })
 
 export const EnquiryDetailView = Type.Object({

@@ -3,7 +3,12 @@ import { isUniqueViolation } from '../../db/errors.js'
 import { objectId } from '../../db/schema/columns.js'
 import type { Employee, EmployeeRef } from '../../db/schema/index.js'
 import { AppError, validationFailed } from '../../errors.js'
-import { findEmployeeRef, shareLockActiveEmployee } from '../employees/service.js'
+import {
+  type Capacity,
+  countOpenLeadsOf,
+  findEmployeeRef,
+  lockCapacityOf,
+} from '../employees/service.js'
 import { cursorAfter, readCursor, supportsCursor } from './cursor.js'
 import { type EnquiryFilter, type EnquiryOrder, listEnquiries } from './listing.js'
 import {
@@ -143,15 +148,40 @@ async function requireEnquiry(db: Db, id: string): Promise<EnquiryRecord> {
   return enquiry
 }
 
-/** Exactly one of any number of simultaneous claims wins; the rest get 409. */
+/**
+ * Exactly one of any number of simultaneous claims wins; the rest get 409. A counselor with a cap
+ * who already holds that many open leads gets 409 too.
+ */
 export async function claimEnquiry(db: Db, id: string, actor: Actor): Promise<EnquiryRecord> {
+  // One statement for an employee without a cap (the usual case); a capped one takes the locked path.
   if (!(await claimIfUnclaimed(db, id, actor.id))) {
     const state = await findEnquiryState(db, id)
     if (!state) throw new AppError('ENQUIRY_NOT_FOUND')
     if (owns(actor, state)) throw new AppError('ENQUIRY_ALREADY_YOURS')
-    throw new AppError('ENQUIRY_ALREADY_CLAIMED')
+    if (state.status !== 'unclaimed' || !(await claimWithinCap(db, id, actor.id))) {
+      throw new AppError('ENQUIRY_ALREADY_CLAIMED')
+    }
   }
   return requireEnquiry(db, id)
+}
+
+/**
+ * Claims for an employee with their row locked, so that their claims and the routings that could
+ * give them a lead run one at a time, each counting their open leads afresh: a cap is never
+ * exceeded, however many race. False when the enquiry was taken meanwhile.
+ */
+async function claimWithinCap(db: Db, id: string, employeeId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [employee] = await lockCapacityOf(tx, [employeeId])
+    if (!employee?.isActive) return false
+    if (employee.maxOpenLeads !== null) {
+      const held = (await countOpenLeadsOf(tx, [employeeId])).get(employeeId) ?? 0
+      if (held >= employee.maxOpenLeads) {
+        throw new AppError('AT_CAPACITY', `You already hold ${held} open enquiries, your limit`)
+      }
+    }
+    return claimIfUnclaimed(tx, id, employeeId, { employeeLocked: true })
+  })
 }
 
 /** A counselor reads the pool and their own leads; an admin reads everything. */
@@ -235,8 +265,12 @@ export async function assignEnquiry(
   actor: Actor,
 ): Promise<EnquiryRecord> {
   await db.transaction(async (tx) => {
-    // Employee first, then enquiry: the same order a deactivation takes its locks in.
-    const employee = await shareLockActiveEmployee(tx, employeeId)
+    // Employee first, then enquiry: the same order a deactivation takes its locks in. Locked for
+    // update, as claims and routings to them are, so that their count of open leads holds.
+    const [locked] = await lockCapacityOf(tx, [employeeId])
+    const employee = locked?.isActive
+      ? { _id: locked._id, name: locked.name, email: locked.email }
+      : undefined
     const state = await lockEnquiry(tx, id)
     if (isClosed(state.status))
       throw new AppError('ENQUIRY_CLOSED', `Enquiry is ${state.status} and cannot be assigned`)
@@ -249,15 +283,35 @@ export async function assignEnquiry(
     const previousOwner = state.claimedBy
       ? ((await findEmployeeRef(tx, state.claimedBy)) ?? null)
       : null
+    const overCapacity = locked && (await capacityExceededBy(tx, locked))
     await assignTo(tx, id, employeeId)
     await recordActivity(tx, {
       enquiryId: id,
       type: 'assigned',
       actorId: actor.id,
-      details: { employee, previousOwner },
+      details: {
+        employee,
+        previousOwner,
+        // An admin may assign past a cap (their decision); the entry says so.
+        ...(overCapacity
+          ? { overCapacity, reason: 'assigned by an admin beyond the counselor’s cap' }
+          : {}),
+      },
     })
   })
   return requireEnquiry(db, id)
+}
+
+/** The employee's open leads and cap, when taking one more would exceed it (row locked by the caller). */
+async function capacityExceededBy(
+  tx: Db,
+  employee: Capacity,
+): Promise<{ openLeads: number; maxOpenLeads: number } | undefined> {
+  if (employee.maxOpenLeads === null) return undefined
+  const openLeads = (await countOpenLeadsOf(tx, [employee._id])).get(employee._id) ?? 0
+  return openLeads >= employee.maxOpenLeads
+    ? { openLeads, maxOpenLeads: employee.maxOpenLeads }
+    : undefined
 }
 
 /** Gives an open lead back to the pool. */

@@ -46,7 +46,8 @@ export function readMongoExport(text: string): { records: SourceRecord[]; errors
 }
 
 /** Rows as the tables hold them (the phone's digits are generated; tokens start at version 0). */
-export type ImportedEmployee = Omit<EmployeeRow, 'tokenVersion'>
+// Availability and caps are ours: an imported employee starts with the defaults.
+export type ImportedEmployee = Omit<EmployeeRow, 'tokenVersion' | 'available' | 'maxOpenLeads'>
 export type ImportedNote = Omit<typeof notes.$inferSelect, 'enquiryId'>
 export type ImportedEnquiry = Omit<EnquiryRow, 'phoneDigits'> & { notes: ImportedNote[] }
 

@@ -73,7 +73,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -101,7 +101,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -129,7 +129,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -157,7 +157,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -185,7 +185,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -213,7 +213,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -264,6 +264,8 @@ export interface paths {
                         "application/json": {
                             data: {
                                 employee: {
+                                    /** @description whether routing may give you new leads */
+                                    available: boolean;
                                     /** Format: date-time */
                                     createdAt: string;
                                     email: string;
@@ -274,6 +276,8 @@ export interface paths {
                                     id: string;
                                     isActive: boolean;
                                     lastLogin: string | null;
+                                    /** @description your cap on open leads, set by an admin; null: none */
+                                    maxOpenLeads: number | null;
                                     name: string;
                                     /** @enum {unknown} */
                                     role: "counselor" | "admin";
@@ -295,7 +299,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -323,7 +327,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -347,7 +351,198 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Say whether you are available for routed leads */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description false: routing stops giving you new leads (holiday, training); true resumes */
+                        available: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                employee: {
+                                    /** @description whether routing may give you new leads */
+                                    available: boolean;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
+                                    isActive: boolean;
+                                    lastLogin: string | null;
+                                    /** @description your cap on open leads, set by an admin; null: none */
+                                    maxOpenLeads: number | null;
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    role: "counselor" | "admin";
+                                };
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/auth/password": {
@@ -404,7 +599,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -432,7 +627,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -460,7 +655,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -488,7 +683,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -516,7 +711,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -618,7 +813,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -646,7 +841,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -674,7 +869,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -702,7 +897,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -730,7 +925,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -758,7 +953,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -786,7 +981,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -848,6 +1043,8 @@ export interface paths {
                                  * @example 6542abc123def456789abcde
                                  */
                                 _id: string;
+                                /** @description whether routing may give them new leads */
+                                available: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
@@ -858,6 +1055,8 @@ export interface paths {
                                 id: string;
                                 isActive: boolean;
                                 lastLogin: string | null;
+                                /** @description at most this many open (claimed or contacted) leads through claims and routing; null: no cap */
+                                maxOpenLeads: number | null;
                                 name: string;
                                 /** @description enquiries they hold that are claimed or contacted */
                                 openLeads: number;
@@ -883,7 +1082,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -911,7 +1110,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -939,7 +1138,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -967,7 +1166,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1030,6 +1229,8 @@ export interface paths {
                                  * @example 6542abc123def456789abcde
                                  */
                                 _id: string;
+                                /** @description whether routing may give them new leads */
+                                available: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
@@ -1046,6 +1247,8 @@ export interface paths {
                                 id: string;
                                 isActive: boolean;
                                 lastLogin: string | null;
+                                /** @description at most this many open (claimed or contacted) leads through claims and routing; null: no cap */
+                                maxOpenLeads: number | null;
                                 name: string;
                                 /** @enum {unknown} */
                                 role: "counselor" | "admin";
@@ -1066,7 +1269,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1094,7 +1297,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1122,7 +1325,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1150,7 +1353,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1178,7 +1381,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1223,6 +1426,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         isActive?: boolean;
+                        /** @description at most this many open (claimed or contacted) leads through claims and routing; null: no cap */
+                        maxOpenLeads?: number | null;
                         name?: string;
                         /** @enum {unknown} */
                         role?: "counselor" | "admin";
@@ -1243,6 +1448,8 @@ export interface paths {
                                  * @example 6542abc123def456789abcde
                                  */
                                 _id: string;
+                                /** @description whether routing may give them new leads */
+                                available: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
@@ -1253,6 +1460,8 @@ export interface paths {
                                 id: string;
                                 isActive: boolean;
                                 lastLogin: string | null;
+                                /** @description at most this many open (claimed or contacted) leads through claims and routing; null: no cap */
+                                maxOpenLeads: number | null;
                                 name: string;
                                 /** @enum {unknown} */
                                 role: "counselor" | "admin";
@@ -1274,7 +1483,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1302,7 +1511,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1330,7 +1539,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1358,7 +1567,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1386,7 +1595,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1414,7 +1623,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1442,7 +1651,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1470,7 +1679,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1594,7 +1803,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1622,7 +1831,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1650,7 +1859,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1678,7 +1887,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1770,7 +1979,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1798,7 +2007,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1826,7 +2035,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1854,7 +2063,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1950,6 +2159,11 @@ export interface paths {
                                     from?: string;
                                     message?: string | null;
                                     noteId?: string;
+                                    /** @description an admin assigned beyond the counselor’s cap */
+                                    overCapacity?: {
+                                        maxOpenLeads: number;
+                                        openLeads: number;
+                                    };
                                     previousOwner?: {
                                         /**
                                          * @description A 24-character hexadecimal id (MongoDB ObjectId format)
@@ -1966,6 +2180,17 @@ export interface paths {
                                     } | null;
                                     priority?: string;
                                     reason?: string;
+                                    /** @description the routing rule */
+                                    rule?: {
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        _id: string;
+                                        name: string;
+                                    };
+                                    /** @description how the routing rule chose */
+                                    strategy?: string;
                                     to?: string;
                                     /** @enum {unknown} */
                                     type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned";
@@ -2052,7 +2277,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2080,7 +2305,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2108,7 +2333,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2136,7 +2361,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2164,7 +2389,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2292,7 +2517,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2320,7 +2545,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2348,7 +2573,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2376,7 +2601,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2404,7 +2629,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2432,7 +2657,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2460,7 +2685,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2488,7 +2713,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2604,7 +2829,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2632,7 +2857,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2660,7 +2885,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2688,7 +2913,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2716,7 +2941,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2820,6 +3045,11 @@ export interface paths {
                                     from?: string;
                                     message?: string | null;
                                     noteId?: string;
+                                    /** @description an admin assigned beyond the counselor’s cap */
+                                    overCapacity?: {
+                                        maxOpenLeads: number;
+                                        openLeads: number;
+                                    };
                                     previousOwner?: {
                                         /**
                                          * @description A 24-character hexadecimal id (MongoDB ObjectId format)
@@ -2836,6 +3066,17 @@ export interface paths {
                                     } | null;
                                     priority?: string;
                                     reason?: string;
+                                    /** @description the routing rule */
+                                    rule?: {
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        _id: string;
+                                        name: string;
+                                    };
+                                    /** @description how the routing rule chose */
+                                    strategy?: string;
                                     to?: string;
                                     /** @enum {unknown} */
                                     type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned";
@@ -2922,7 +3163,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2950,7 +3191,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2978,7 +3219,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3006,7 +3247,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3034,7 +3275,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3062,7 +3303,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3090,7 +3331,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3206,7 +3447,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3234,7 +3475,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3262,7 +3503,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3290,7 +3531,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3318,7 +3559,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3346,7 +3587,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3468,7 +3709,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3496,7 +3737,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3524,7 +3765,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3552,7 +3793,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3580,7 +3821,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3608,7 +3849,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3636,7 +3877,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3664,7 +3905,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3741,7 +3982,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3769,7 +4010,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3797,7 +4038,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3825,7 +4066,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3944,7 +4185,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3972,7 +4213,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4000,7 +4241,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4125,7 +4366,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4153,7 +4394,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4181,7 +4422,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4248,7 +4489,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4276,7 +4517,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4417,7 +4658,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4445,7 +4686,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4473,7 +4714,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4501,7 +4742,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;

@@ -38,6 +38,7 @@ export const errorCodes = {
   ROUTE_NOT_FOUND: { status: 404, message: 'Route not found' },
   ENQUIRY_NOT_FOUND: { status: 404, message: 'Enquiry not found' },
   EMPLOYEE_NOT_FOUND: { status: 404, message: 'Employee not found' },
+  ROUTING_RULE_NOT_FOUND: { status: 404, message: 'Routing rule not found' },
   // 408
   REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive' },
   // 409

@@ -223,6 +223,8 @@ describe('API documentation', () => {
       '/api/enquiries/{id}/assign': ['post'],
       '/api/employees': ['get'],
       '/api/employees/{id}': ['get', 'patch'],
+      '/api/routing-rules': ['get', 'post'],
+      '/api/routing-rules/{id}': ['get', 'patch', 'delete'],
       '/api/stats': ['get'],
       '/api/events': ['get'],
       '/health': ['get'],

@@ -43,6 +43,8 @@ export const activityTypes = [
   'note_added',
   'released',
   'assigned',
+  // Routing: the first matching rule found nobody eligible, so the lead waits in the pool.
+  'left_in_pool',
 ] as const
 
 export const enquiryStatus = pgEnum('enquiry_status', enquiryStatuses)

@@ -9,6 +9,7 @@ import {
   findEmployeeRef,
   lockCapacityOf,
 } from '../employees/service.js'
+import { decideOwner, firstMatchingRule } from '../routing/service.js'
 import { cursorAfter, readCursor, supportsCursor } from './cursor.js'
 import { type EnquiryFilter, type EnquiryOrder, listEnquiries } from './listing.js'
 import {
@@ -53,9 +54,17 @@ export async function submitEnquiry(
   // would be, so it learns nothing, and nothing is stored.
   if (input.website) return { id: objectId(), submittedAt: new Date(), created: false }
   const priority = input.priority ?? 'medium'
+  const ruleId = await firstMatchingRule(db, {
+    source: input.source ?? 'website',
+    priority,
+    courseInterest: input.courseInterest,
+  })
   // A retry is needed only if the open lead we collided with was closed in between.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const created = await insertEnquiryUnlessOpenDuplicate(db, input)
+    const created =
+      ruleId === undefined
+        ? await insertEnquiryUnlessOpenDuplicate(db, input)
+        : await insertAndRoute(db, input, ruleId)
     if (created) return { id: created.id, submittedAt: created.createdAt, created: true }
     const outcome = await db.transaction(async (tx) => {
       const existing = await absorbResubmission(tx, {
@@ -75,6 +84,47 @@ export async function submitEnquiry(
     if (outcome) return outcome
   }
   throw new AppError('SUBMISSION_CONFLICT')
+}
+
+/**
+ * A new enquiry and its routing in one transaction: the rule's pointer, the owner and the entry
+ * saying why commit with the enquiry or not at all. Undefined, and nothing written, for a
+ * resubmission.
+ */
+async function insertAndRoute(db: Db, input: NewEnquiry, ruleId: string) {
+  return db.transaction(async (tx) => {
+    const created = await insertEnquiryUnlessOpenDuplicate(tx, input)
+    if (created) await routeEnquiry(tx, created.id, ruleId)
+    return created
+  })
+}
+
+/** Gives the enquiry to whom the rule decides, or leaves it in the pool saying why. */
+async function routeEnquiry(
+  tx: Db,
+  id: string,
+  ruleId: string,
+  options: { exclude?: string[]; previousOwner?: EmployeeRef | null } = {},
+): Promise<void> {
+  const decision = await decideOwner(tx, ruleId, options)
+  if (!decision) return
+  const { rule, strategy, reason, employee } = decision
+  if (!employee) {
+    await recordActivity(tx, {
+      enquiryId: id,
+      type: 'left_in_pool',
+      actorId: null,
+      details: { rule, strategy, reason },
+    })
+    return
+  }
+  await assignTo(tx, id, employee._id)
+  await recordActivity(tx, {
+    enquiryId: id,
+    type: 'assigned',
+    actorId: null,
+    details: { employee, previousOwner: options.previousOwner ?? null, rule, strategy, reason },
+  })
 }
 
 /** Admin filters as they arrive: dates as text. A bare `to` date includes that whole day. */

@@ -12,6 +12,7 @@ import eventRoutes from './modules/events/routes.js'
 import healthRoutes from './modules/health/routes.js'
 import reportRoutes from './modules/reports/routes.js'
 import routingRoutes from './modules/routing/routes.js'
+import slaRoutes from './modules/sla/routes.js'
 import authPlugin from './plugins/auth.js'
 import consolePlugin from './plugins/console.js'
 import databasePlugin from './plugins/database.js'
@@ -122,6 +123,7 @@ export async function buildApp(
   await app.register(enquiryRoutes, { prefix: '/api/enquiries', config })
   await app.register(employeeRoutes, { prefix: '/api/employees' })
   await app.register(routingRoutes, { prefix: '/api/routing-rules' })
+  await app.register(slaRoutes, { prefix: '/api/settings' })
   await app.register(reportRoutes, { prefix: '/api' })
   await app.register(eventRoutes, { prefix: '/api' })
   await app.register(consolePlugin, { config })

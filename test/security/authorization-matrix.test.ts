@@ -240,6 +240,45 @@ const matrix: Row[] = [
     expected: ADMIN_ONLY,
   },
   {
+    route: 'GET /api/enquiries/follow-ups',
+    request: () => ({ method: 'GET', url: '/api/enquiries/follow-ups?when=upcoming' }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 200, admin: 200 },
+  },
+  {
+    route: 'PUT /api/enquiries/:id/follow-up',
+    request: (enquiry) => ({
+      method: 'PUT',
+      url: `/api/enquiries/${enquiry}/follow-up`,
+      payload: { at: '2030-01-01T10:00:00Z' },
+    }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 403, admin: 200 },
+  },
+  {
+    route: 'DELETE /api/enquiries/:id/follow-up',
+    request: (enquiry) => ({ method: 'DELETE', url: `/api/enquiries/${enquiry}/follow-up` }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 403, admin: 200 },
+  },
+  {
+    route: 'GET /api/settings/sla',
+    request: () => ({ method: 'GET', url: '/api/settings/sla' }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'PUT /api/settings/sla',
+    request: () => ({
+      method: 'PUT',
+      url: '/api/settings/sla',
+      payload: {
+        enabled: false,
+        firstContact: { high: 'PT30M', medium: 'PT4H', low: 'P1D' },
+        businessHours: null,
+        onBreach: 'notify',
+        warnBefore: null,
+      },
+    }),
+    expected: ADMIN_ONLY,
+  },
+  {
     route: 'DELETE /api/routing-rules/:id',
     // An unknown id: the admin's cell is the 404 that follows authorization.
     request: () => ({ method: 'DELETE', url: `/api/routing-rules/${UNKNOWN_RULE}` }),

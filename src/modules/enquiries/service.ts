@@ -9,8 +9,10 @@ import {
   findEmployeeRef,
   lockCapacityOf,
 } from '../employees/service.js'
-import { decideOwner, firstMatchingRule } from '../routing/service.js'
+import { firstMatchingRule } from '../routing/service.js'
+import { getSlaSettings, type SlaSettings } from '../sla/service.js'
 import { cursorAfter, readCursor, supportsCursor } from './cursor.js'
+import { type JobSender, routeEnquiry, startFirstContactClock } from './first-contact.js'
 import { type EnquiryFilter, type EnquiryOrder, listEnquiries } from './listing.js'
 import {
   absorbResubmission,
@@ -35,6 +37,8 @@ import { isClosed, type StatusTarget, statusChange } from './rules.js'
 
 export type Actor = Pick<Employee, 'id' | 'role'>
 
+export { slaState } from '../sla/service.js'
+
 /** The filters of the enquiry lists, as SQL, for other modules' aggregates (the stats). */
 export { type EnquiryFilter, whereOf } from './listing.js'
 
@@ -49,6 +53,7 @@ const owns = (actor: Actor, state: EnquiryState) => state.claimedBy === actor.id
 export async function submitEnquiry(
   db: Db,
   input: NewEnquiry & { website?: string | undefined },
+  jobs: JobSender,
 ): Promise<{ id: string; submittedAt: Date; created: boolean }> {
   // The form's hidden honeypot field: people never fill it, bots do. A bot is answered as a person
   // would be, so it learns nothing, and nothing is stored.
@@ -64,7 +69,7 @@ export async function submitEnquiry(
     const created =
       ruleId === undefined
         ? await insertEnquiryUnlessOpenDuplicate(db, input)
-        : await insertAndRoute(db, input, ruleId)
+        : await insertAndRoute(db, jobs, input, ruleId)
     if (created) return { id: created.id, submittedAt: created.createdAt, created: true }
     const outcome = await db.transaction(async (tx) => {
       const existing = await absorbResubmission(tx, {
@@ -91,39 +96,11 @@ export async function submitEnquiry(
  * saying why commit with the enquiry or not at all. Undefined, and nothing written, for a
  * resubmission.
  */
-async function insertAndRoute(db: Db, input: NewEnquiry, ruleId: string) {
+async function insertAndRoute(db: Db, jobs: JobSender, input: NewEnquiry, ruleId: string) {
   return db.transaction(async (tx) => {
     const created = await insertEnquiryUnlessOpenDuplicate(tx, input)
-    if (created) await routeEnquiry(tx, created.id, ruleId)
+    if (created) await routeEnquiry(tx, jobs, created.id, ruleId)
     return created
-  })
-}
-
-/** Gives the enquiry to whom the rule decides, or leaves it in the pool saying why. */
-async function routeEnquiry(
-  tx: Db,
-  id: string,
-  ruleId: string,
-  options: { exclude?: string[]; previousOwner?: EmployeeRef | null } = {},
-): Promise<void> {
-  const decision = await decideOwner(tx, ruleId, options)
-  if (!decision) return
-  const { rule, strategy, reason, employee } = decision
-  if (!employee) {
-    await recordActivity(tx, {
-      enquiryId: id,
-      type: 'left_in_pool',
-      actorId: null,
-      details: { rule, strategy, reason },
-    })
-    return
-  }
-  await assignTo(tx, id, employee._id)
-  await recordActivity(tx, {
-    enquiryId: id,
-    type: 'assigned',
-    actorId: null,
-    details: { employee, previousOwner: options.previousOwner ?? null, rule, strategy, reason },
   })
 }
 
@@ -192,6 +169,8 @@ export async function listEnquiryPage(
   }
 }
 
+export const getEnquiry = (db: Db, id: string) => requireEnquiry(db, id)
+
 async function requireEnquiry(db: Db, id: string): Promise<EnquiryRecord> {
   const enquiry = await findEnquiry(db, id)
   if (!enquiry) throw new AppError('ENQUIRY_NOT_FOUND')
@@ -202,13 +181,28 @@ async function requireEnquiry(db: Db, id: string): Promise<EnquiryRecord> {
  * Exactly one of any number of simultaneous claims wins; the rest get 409. A counselor with a cap
  * who already holds that many open leads gets 409 too.
  */
-export async function claimEnquiry(db: Db, id: string, actor: Actor): Promise<EnquiryRecord> {
-  // One statement for an employee without a cap (the usual case); a capped one takes the locked path.
-  if (!(await claimIfUnclaimed(db, id, actor.id))) {
+export async function claimEnquiry(
+  db: Db,
+  id: string,
+  actor: Actor,
+  jobs: JobSender,
+): Promise<EnquiryRecord> {
+  const sla = await getSlaSettings(db)
+  // One statement for an employee without a cap while the SLA is off (the usual case); with the
+  // SLA on, the claim and its deadline job commit together.
+  const claimed = sla.enabled
+    ? await db.transaction(async (tx) => {
+        if (!(await claimIfUnclaimed(tx, id, actor.id))) return false
+        await startFirstContactClock(tx, jobs, id, sla)
+        return true
+      })
+    : await claimIfUnclaimed(db, id, actor.id)
+  if (!claimed) {
     const state = await findEnquiryState(db, id)
     if (!state) throw new AppError('ENQUIRY_NOT_FOUND')
     if (owns(actor, state)) throw new AppError('ENQUIRY_ALREADY_YOURS')
-    if (state.status !== 'unclaimed' || !(await claimWithinCap(db, id, actor.id))) {
+    // A capped employee takes the locked path.
+    if (state.status !== 'unclaimed' || !(await claimWithinCap(db, id, actor.id, jobs, sla))) {
       throw new AppError('ENQUIRY_ALREADY_CLAIMED')
     }
   }
@@ -220,7 +214,13 @@ export async function claimEnquiry(db: Db, id: string, actor: Actor): Promise<En
  * give them a lead run one at a time, each counting their open leads afresh: a cap is never
  * exceeded, however many race. False when the enquiry was taken meanwhile.
  */
-async function claimWithinCap(db: Db, id: string, employeeId: string): Promise<boolean> {
+async function claimWithinCap(
+  db: Db,
+  id: string,
+  employeeId: string,
+  jobs: JobSender,
+  sla: SlaSettings,
+): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [employee] = await lockCapacityOf(tx, [employeeId])
     if (!employee?.isActive) return false
@@ -230,7 +230,9 @@ async function claimWithinCap(db: Db, id: string, employeeId: string): Promise<b
         throw new AppError('AT_CAPACITY', `You already hold ${held} open enquiries, your limit`)
       }
     }
-    return claimIfUnclaimed(tx, id, employeeId, { employeeLocked: true })
+    if (!(await claimIfUnclaimed(tx, id, employeeId, { employeeLocked: true }))) return false
+    await startFirstContactClock(tx, jobs, id, sla)
+    return true
   })
 }
 
@@ -313,6 +315,7 @@ export async function assignEnquiry(
   id: string,
   employeeId: string,
   actor: Actor,
+  jobs: JobSender,
 ): Promise<EnquiryRecord> {
   await db.transaction(async (tx) => {
     // Employee first, then enquiry: the same order a deactivation takes its locks in. Locked for
@@ -348,6 +351,7 @@ export async function assignEnquiry(
           : {}),
       },
     })
+    await startFirstContactClock(tx, jobs, id, await getSlaSettings(tx))
   })
   return requireEnquiry(db, id)
 }

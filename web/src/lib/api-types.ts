@@ -1765,6 +1765,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -1775,6 +1779,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -2142,6 +2148,8 @@ export interface paths {
                                     /** Format: date-time */
                                     at: string;
                                     courseInterest?: string;
+                                    /** @description the first-contact deadline concerned */
+                                    dueAt?: string;
                                     employee?: {
                                         /**
                                          * @description A 24-character hexadecimal id (MongoDB ObjectId format)
@@ -2156,8 +2164,10 @@ export interface paths {
                                         id: string;
                                         name: string;
                                     };
+                                    followUpAt?: string | null;
                                     from?: string;
                                     message?: string | null;
+                                    note?: string | null;
                                     noteId?: string;
                                     /** @description an admin assigned beyond the counselor’s cap */
                                     overCapacity?: {
@@ -2193,7 +2203,7 @@ export interface paths {
                                     strategy?: string;
                                     to?: string;
                                     /** @enum {unknown} */
-                                    type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "left_in_pool";
+                                    type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "left_in_pool" | "sla_warning" | "sla_breached" | "follow_up_set" | "follow_up_due";
                                 }[];
                                 claimedAt: string | null;
                                 claimedBy: {
@@ -2214,6 +2224,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -2253,6 +2267,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -2483,6 +2499,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -2493,6 +2513,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -2795,6 +2817,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -2805,6 +2831,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -2966,6 +2994,581 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/enquiries/{id}/follow-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set when to follow up on a lead (its owner or an admin) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description when to follow up (ISO 8601 date-time)
+                         */
+                        at: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                claimedAt: string | null;
+                                claimedBy: {
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    _id: string;
+                                    email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                courseInterest: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                message: string | null;
+                                name: string;
+                                phone: string;
+                                /** @enum {unknown} */
+                                priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
+                                /** @enum {unknown} */
+                                source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
+                                /** @enum {unknown} */
+                                status: "unclaimed" | "claimed" | "contacted" | "converted" | "lost";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Clear the lead’s follow-up (its owner or an admin) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                claimedAt: string | null;
+                                claimedBy: {
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    _id: string;
+                                    email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                courseInterest: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                message: string | null;
+                                name: string;
+                                phone: string;
+                                /** @enum {unknown} */
+                                priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
+                                /** @enum {unknown} */
+                                source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
+                                /** @enum {unknown} */
+                                status: "unclaimed" | "claimed" | "contacted" | "converted" | "lost";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/enquiries/{id}/notes": {
         parameters: {
             query?: never;
@@ -3028,6 +3631,8 @@ export interface paths {
                                     /** Format: date-time */
                                     at: string;
                                     courseInterest?: string;
+                                    /** @description the first-contact deadline concerned */
+                                    dueAt?: string;
                                     employee?: {
                                         /**
                                          * @description A 24-character hexadecimal id (MongoDB ObjectId format)
@@ -3042,8 +3647,10 @@ export interface paths {
                                         id: string;
                                         name: string;
                                     };
+                                    followUpAt?: string | null;
                                     from?: string;
                                     message?: string | null;
+                                    note?: string | null;
                                     noteId?: string;
                                     /** @description an admin assigned beyond the counselor’s cap */
                                     overCapacity?: {
@@ -3079,7 +3686,7 @@ export interface paths {
                                     strategy?: string;
                                     to?: string;
                                     /** @enum {unknown} */
-                                    type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "left_in_pool";
+                                    type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "left_in_pool" | "sla_warning" | "sla_breached" | "follow_up_set" | "follow_up_due";
                                 }[];
                                 claimedAt: string | null;
                                 claimedBy: {
@@ -3100,6 +3707,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -3139,6 +3750,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -3413,6 +4026,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -3423,6 +4040,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -3675,6 +4294,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -3685,6 +4308,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -4093,6 +4718,223 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/enquiries/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your follow-ups, soonest first (admins: everyone’s, or claimedBy’s) */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description admins: one counselor's follow-ups
+                     * @example 6542abc123def456789abcde
+                     */
+                    claimedBy?: string;
+                    limit?: number;
+                    page?: number;
+                    /** @description the IANA time zone that decides what "today" is */
+                    tz?: string;
+                    /** @description overdue: before now; today: today in `tz`; upcoming: from now on */
+                    when: "overdue" | "today" | "upcoming";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                claimedAt: string | null;
+                                claimedBy: {
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    _id: string;
+                                    email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                courseInterest: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                message: string | null;
+                                name: string;
+                                phone: string;
+                                /** @enum {unknown} */
+                                priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
+                                /** @enum {unknown} */
+                                source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
+                                /** @enum {unknown} */
+                                status: "unclaimed" | "claimed" | "contacted" | "converted" | "lost";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description Pass as `cursor` to get the next page; null on the last page. Only on lists that take a cursor. */
+                            nextCursor?: string | null;
+                            page: number;
+                            pages: number;
+                            /** @enum {boolean} */
+                            success: true;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/enquiries/my-enquiries": {
         parameters: {
             query?: never;
@@ -4147,6 +4989,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -4157,6 +5003,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -4328,6 +5176,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -4338,6 +5190,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -5632,6 +6486,454 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/settings/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The first-contact SLA settings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description null: the clock runs around the clock; else only working time counts */
+                                businessHours: {
+                                    /** @description ISO weekdays that are working days: 1 Monday … 7 Sunday */
+                                    days: number[];
+                                    /** @description local time, HH:MM (24-hour) */
+                                    end: string;
+                                    /** @description local time, HH:MM (24-hour) */
+                                    start: string;
+                                    /** @description an IANA time zone name */
+                                    timeZone: string;
+                                } | null;
+                                enabled: boolean;
+                                firstContact: {
+                                    /**
+                                     * @description time to first contact for a high-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    high: string;
+                                    /**
+                                     * @description … for a low-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    low: string;
+                                    /**
+                                     * @description … for a medium-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    medium: string;
+                                };
+                                /**
+                                 * @description notify: record the breach only; release: back to the pool; reassign: route again without the owner
+                                 * @enum {unknown}
+                                 */
+                                onBreach: "notify" | "release" | "reassign";
+                                warnBefore: string | null;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace the first-contact SLA settings (leads already running keep their deadline) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description null: the clock runs around the clock; else only working time counts */
+                        businessHours: {
+                            /** @description ISO weekdays that are working days: 1 Monday … 7 Sunday */
+                            days: number[];
+                            /** @description local time, HH:MM (24-hour) */
+                            end: string;
+                            /** @description local time, HH:MM (24-hour) */
+                            start: string;
+                            /** @description an IANA time zone name */
+                            timeZone: string;
+                        } | null;
+                        enabled: boolean;
+                        firstContact: {
+                            /**
+                             * @description time to first contact for a high-priority lead
+                             * @example PT30M
+                             * @example PT4H
+                             * @example P1D
+                             */
+                            high: string;
+                            /**
+                             * @description … for a low-priority lead
+                             * @example PT30M
+                             * @example PT4H
+                             * @example P1D
+                             */
+                            low: string;
+                            /**
+                             * @description … for a medium-priority lead
+                             * @example PT30M
+                             * @example PT4H
+                             * @example P1D
+                             */
+                            medium: string;
+                        };
+                        /**
+                         * @description notify: record the breach only; release: back to the pool; reassign: route again without the owner
+                         * @enum {unknown}
+                         */
+                        onBreach: "notify" | "release" | "reassign";
+                        warnBefore: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description null: the clock runs around the clock; else only working time counts */
+                                businessHours: {
+                                    /** @description ISO weekdays that are working days: 1 Monday … 7 Sunday */
+                                    days: number[];
+                                    /** @description local time, HH:MM (24-hour) */
+                                    end: string;
+                                    /** @description local time, HH:MM (24-hour) */
+                                    start: string;
+                                    /** @description an IANA time zone name */
+                                    timeZone: string;
+                                } | null;
+                                enabled: boolean;
+                                firstContact: {
+                                    /**
+                                     * @description time to first contact for a high-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    high: string;
+                                    /**
+                                     * @description … for a low-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    low: string;
+                                    /**
+                                     * @description … for a medium-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    medium: string;
+                                };
+                                /**
+                                 * @description notify: record the breach only; release: back to the pool; reassign: route again without the owner
+                                 * @enum {unknown}
+                                 */
+                                onBreach: "notify" | "release" | "reassign";
+                                warnBefore: string | null;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stats": {
         parameters: {
             query?: never;
@@ -5675,6 +6977,13 @@ export interface paths {
                                     low: number;
                                     medium: number;
                                 };
+                                byRule: {
+                                    /** @description the rule’s name when it routed */
+                                    name: string;
+                                    /** @description leads it assigned */
+                                    routed: number;
+                                    ruleId: string;
+                                }[];
                                 bySource: {
                                     advertisement: number;
                                     email: number;
@@ -5704,6 +7013,17 @@ export interface paths {
                                     /** @description converted ÷ every lead they hold, 0–1 */
                                     conversionRate: number;
                                     converted: number;
+                                    /** @description time from the owner’s claim to the first status change away from claimed, and the first-contact SLA */
+                                    firstContact: {
+                                        medianSeconds: number | null;
+                                        /** @description first contacted by the deadline */
+                                        met: number;
+                                        /** @description deadline passed first (breached, or contacted late) */
+                                        missed: number;
+                                        p90Seconds: number | null;
+                                        /** @description met ÷ (met + missed), 0–1; null when no SLA deadline was decided yet */
+                                        slaMetRate: number | null;
+                                    };
                                     /**
                                      * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                      * @example 6542abc123def456789abcde
@@ -5716,6 +7036,17 @@ export interface paths {
                                     /** @description claimed + contacted: the leads they are working */
                                     openLeads: number;
                                 }[];
+                                /** @description time from the owner’s claim to the first status change away from claimed, and the first-contact SLA */
+                                firstContact: {
+                                    medianSeconds: number | null;
+                                    /** @description first contacted by the deadline */
+                                    met: number;
+                                    /** @description deadline passed first (breached, or contacted late) */
+                                    missed: number;
+                                    p90Seconds: number | null;
+                                    /** @description met ÷ (met + missed), 0–1; null when no SLA deadline was decided yet */
+                                    slaMetRate: number | null;
+                                };
                                 funnel: {
                                     /** @description taken by someone at least once and not back in the pool */
                                     claimed: number;

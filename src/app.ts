@@ -14,6 +14,8 @@ import healthRoutes from './modules/health/routes.js'
 import retentionJob from './modules/privacy/retention.js'
 import privacyRoutes from './modules/privacy/routes.js'
 import reportRoutes from './modules/reports/routes.js'
+import routingRoutes from './modules/routing/routes.js'
+import slaRoutes from './modules/sla/routes.js'
 import authPlugin from './plugins/auth.js'
 import consolePlugin from './plugins/console.js'
 import databasePlugin from './plugins/database.js'
@@ -123,6 +125,8 @@ export async function buildApp(
   await app.register(authRoutes, { prefix: '/api/auth', config })
   await app.register(enquiryRoutes, { prefix: '/api/enquiries', config })
   await app.register(employeeRoutes, { prefix: '/api/employees' })
+  await app.register(routingRoutes, { prefix: '/api/routing-rules' })
+  await app.register(slaRoutes, { prefix: '/api/settings' })
   await app.register(reportRoutes, { prefix: '/api' })
   await app.register(eventRoutes, { prefix: '/api' })
   await app.register(auditRoutes, { prefix: '/api/audit' })

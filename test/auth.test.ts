@@ -332,11 +332,13 @@ describe('GET /api/auth/me', () => {
     assert.equal(status, 200)
     const data = body.data as { employee: Record<string, unknown> }
     assert.deepEqual(Object.keys(data.employee).sort(), [
+      'available',
       'createdAt',
       'email',
       'id',
       'isActive',
       'lastLogin',
+      'maxOpenLeads',
       'name',
       'role',
     ])

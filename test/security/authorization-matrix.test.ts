@@ -21,7 +21,7 @@ interface Row {
   route: string
   /** Builds the request for one cell; `enquiry` is a fresh enquiry claimed by the owner. */
   request: (enquiry: string) => {
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH'
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
     url: string
     payload?: Record<string, unknown>
   }
@@ -33,7 +33,8 @@ interface Row {
 const ALL_401 = { anonymous: 401, deactivated: 401, expired: 401 }
 const ADMIN_ONLY = { ...ALL_401, owner: 403, otherCounselor: 403, admin: 200 }
 /** Ids the rows need, filled in before the suite runs. */
-const people = { ownerId: '' }
+const people = { ownerId: '', ruleId: '' }
+const UNKNOWN_RULE = 'aaaaaaaaaaaaaaaaaaaaaaaa'
 
 // What the product intends, route by route: a counselor never reads or changes another
 // counselor's lead through any route; revoked and expired tokens get nowhere.
@@ -53,6 +54,11 @@ const matrix: Row[] = [
   {
     route: 'GET /api/auth/me',
     request: () => ({ method: 'GET', url: '/api/auth/me' }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 200, admin: 200 },
+  },
+  {
+    route: 'PATCH /api/auth/me',
+    request: () => ({ method: 'PATCH', url: '/api/auth/me', payload: { available: true } }),
     expected: { ...ALL_401, owner: 200, otherCounselor: 200, admin: 200 },
   },
   {
@@ -224,6 +230,79 @@ const matrix: Row[] = [
     }),
     expected: ADMIN_ONLY,
   },
+  {
+    route: 'GET /api/routing-rules',
+    request: () => ({ method: 'GET', url: '/api/routing-rules' }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'POST /api/routing-rules',
+    request: () => ({
+      method: 'POST',
+      url: '/api/routing-rules',
+      payload: { name: 'Matrix', position: 1000, active: false, strategy: 'pool' },
+    }),
+    expected: { ...ADMIN_ONLY, admin: 201 },
+  },
+  {
+    route: 'GET /api/routing-rules/:id',
+    request: () => ({ method: 'GET', url: `/api/routing-rules/${people.ruleId}` }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'PATCH /api/routing-rules/:id',
+    request: () => ({
+      method: 'PATCH',
+      url: `/api/routing-rules/${people.ruleId}`,
+      payload: { name: 'Renamed' },
+    }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'GET /api/enquiries/follow-ups',
+    request: () => ({ method: 'GET', url: '/api/enquiries/follow-ups?when=upcoming' }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 200, admin: 200 },
+  },
+  {
+    route: 'PUT /api/enquiries/:id/follow-up',
+    request: (enquiry) => ({
+      method: 'PUT',
+      url: `/api/enquiries/${enquiry}/follow-up`,
+      payload: { at: '2030-01-01T10:00:00Z' },
+    }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 403, admin: 200 },
+  },
+  {
+    route: 'DELETE /api/enquiries/:id/follow-up',
+    request: (enquiry) => ({ method: 'DELETE', url: `/api/enquiries/${enquiry}/follow-up` }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 403, admin: 200 },
+  },
+  {
+    route: 'GET /api/settings/sla',
+    request: () => ({ method: 'GET', url: '/api/settings/sla' }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'PUT /api/settings/sla',
+    request: () => ({
+      method: 'PUT',
+      url: '/api/settings/sla',
+      payload: {
+        enabled: false,
+        firstContact: { high: 'PT30M', medium: 'PT4H', low: 'P1D' },
+        businessHours: null,
+        onBreach: 'notify',
+        warnBefore: null,
+      },
+    }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'DELETE /api/routing-rules/:id',
+    // An unknown id: the admin's cell is the 404 that follows authorization.
+    request: () => ({ method: 'DELETE', url: `/api/routing-rules/${UNKNOWN_RULE}` }),
+    expected: { ...ADMIN_ONLY, admin: 404 },
+  },
 ]
 
 /**
@@ -259,6 +338,13 @@ describe('authorization matrix: every route × every kind of caller', () => {
     })
     ownerToken = owner.token
     people.ownerId = owner.id
+    const rule = await call(app, {
+      method: 'POST',
+      url: '/api/routing-rules',
+      token: admin.token,
+      payload: { name: 'Matrix rule', position: 1000, active: false, strategy: 'pool' },
+    })
+    people.ruleId = String((rule.body.data as { _id: string })._id)
     tokens = {
       anonymous: undefined,
       owner: owner.token,

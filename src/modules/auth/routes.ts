@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.js'
+import type { Employee } from '../../db/schema/index.js'
 import { currentEmployee, forEmployees } from '../../plugins/auth.js'
 import { byIp } from '../../plugins/security.js'
 import { responses } from '../../schemas.js'
@@ -12,8 +13,21 @@ import {
   MeResponse,
   RegisterBody,
   RegisterResponse,
+  UpdateMeBody,
 } from './schemas.js'
-import { changePassword, logIn, registerEmployee } from './service.js'
+import { changePassword, logIn, registerEmployee, updateMe } from './service.js'
+
+const toMeView = (employee: Employee) => ({
+  id: employee.id,
+  name: employee.name,
+  email: employee.email,
+  role: employee.role,
+  isActive: employee.isActive,
+  available: employee.available,
+  maxOpenLeads: employee.maxOpenLeads,
+  lastLogin: employee.lastLogin?.toISOString() ?? null,
+  createdAt: employee.createdAt.toISOString(),
+})
 
 const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
   const lockoutFor = (scope: string) =>
@@ -97,22 +111,27 @@ const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { 
             response: responses({ 200: MeResponse }, [401]),
           },
         },
+        async (request) => ({
+          success: true as const,
+          data: { employee: toMeView(currentEmployee(request)) },
+        }),
+      )
+
+      app.patch(
+        '/me',
+        {
+          schema: {
+            tags: ['auth'],
+            summary: 'Say whether you are available for routed leads',
+            security: [{ bearerAuth: [] }],
+            body: UpdateMeBody,
+            response: responses({ 200: MeResponse }, [400, 401]),
+          },
+        },
         async (request) => {
-          const { id, name, email, role, isActive, lastLogin, createdAt } = currentEmployee(request)
-          return {
-            success: true as const,
-            data: {
-              employee: {
-                id,
-                name,
-                email,
-                role,
-                isActive,
-                lastLogin: lastLogin?.toISOString() ?? null,
-                createdAt: createdAt.toISOString(),
-              },
-            },
-          }
+          const employee = await updateMe(app.db, currentEmployee(request).id, request.body)
+          app.forgetCaller(employee.id)
+          return { success: true as const, data: { employee: toMeView(employee) } }
         },
       )
 

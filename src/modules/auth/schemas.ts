@@ -55,11 +55,24 @@ export const MeResponse = Type.Object({
     employee: Type.Object({
       ...EmployeeBase,
       isActive: Type.Boolean(),
+      available: Type.Boolean({ description: 'whether routing may give you new leads' }),
+      maxOpenLeads: Type.Union([Type.Integer(), Type.Null()], {
+        description: 'your cap on open leads, set by an admin; null: none',
+      }),
       lastLogin: Type.Union([DateTime, Type.Null()]),
       createdAt: DateTime,
     }),
   }),
 })
+
+export const UpdateMeBody = Type.Object(
+  {
+    available: Type.Boolean({
+      description: 'false: routing stops giving you new leads (holiday, training); true resumes',
+    }),
+  },
+  { additionalProperties: false },
+)
 
 export const ChangePasswordBody = Type.Object(
   { currentPassword: Type.String({ minLength: 1, maxLength: 128 }), newPassword: Password },

@@ -9,6 +9,7 @@ import {
   insertEmployee,
   recordLogin,
   replacePassword,
+  setAvailability,
 } from '../employees/service.js'
 import type { Lockout } from './lockout.js'
 import type { ChangePasswordBody, LoginBody, RegisterBody } from './schemas.js'
@@ -117,3 +118,7 @@ export async function changePassword(
   if (!employee) throw new AppError('UNAUTHENTICATED')
   return employee
 }
+
+/** Your own settings: whether routing may give you new leads. */
+export const updateMe = (db: Db, id: string, changes: { available: boolean }) =>
+  setAvailability(db, id, changes.available)

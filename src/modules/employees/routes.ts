@@ -20,6 +20,8 @@ const toEmployeeView = (employee: Omit<Employee, 'tokenVersion'>) => ({
   role: employee.role,
   isActive: employee.isActive,
   lastLogin: employee.lastLogin?.toISOString() ?? null,
+  available: employee.available,
+  maxOpenLeads: employee.maxOpenLeads,
   createdAt: employee.createdAt.toISOString(),
 })
 

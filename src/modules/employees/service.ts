@@ -5,19 +5,22 @@ import { hashPassword } from '../../passwords.js'
 import { StartupError } from '../../startup-failure.js'
 import { recordAudit } from '../audit/service.js'
 import {
+  type Capacity,
   countActiveAdmins,
+  countOpenLeadsOf,
   type Employee,
   type EmployeeRef,
   findEmployeeById,
   findEmployeeRef,
   findEmployeeWithHashByEmail,
   findEmployeeWithHashById,
+  findRolesOf,
   insertEmployee,
   lockAdminChanges,
+  lockCapacityOf,
   lockEmployee,
   recordLogin,
   replacePassword,
-  shareLockActiveEmployee,
   updateEmployee,
 } from './repository.js'
 
@@ -49,6 +52,7 @@ export interface EmployeeChanges {
   name?: string
   role?: EmployeeRole
   isActive?: boolean
+  maxOpenLeads?: number | null
 }
 
 /**
@@ -64,7 +68,7 @@ export async function updateEmployeeAsAdmin(
   /** Runs in the deactivating transaction: the enquiries module gives their open leads back. */
   onDeactivated: (tx: Db, employee: EmployeeRef) => Promise<unknown>,
 ): Promise<Employee> {
-  if (changes.name === undefined && changes.role === undefined && changes.isActive === undefined) {
+  if (Object.values(changes).every((value) => value === undefined)) {
     throw new AppError('NOTHING_TO_CHANGE')
   }
   return db.transaction(async (tx) => {
@@ -117,6 +121,13 @@ async function auditAccessChanges(
   }
 }
 
+/** A counselor away (holiday, training) stops receiving routed leads; back, they resume. */
+export async function setAvailability(db: Db, id: string, available: boolean): Promise<Employee> {
+  const updated = await updateEmployee(db, id, { available })
+  if (!updated) throw new AppError('EMPLOYEE_NOT_FOUND')
+  return updated
+}
+
 export async function getEmployee(db: Db, id: string): Promise<Employee> {
   const employee = await findEmployeeById(db, id)
   if (!employee) throw new AppError('EMPLOYEE_NOT_FOUND')
@@ -129,13 +140,16 @@ export const findCaller = (db: Db, id: string) => findEmployeeById(db, id)
 export type { Employee }
 // What other modules use of the team's records, through this module's service.
 export {
+  type Capacity,
+  countOpenLeadsOf,
   findEmployeeRef,
   findEmployeeWithHashByEmail,
   findEmployeeWithHashById,
+  findRolesOf,
   insertEmployee,
+  lockCapacityOf,
   recordLogin,
   replacePassword,
-  shareLockActiveEmployee,
 }
 
 /**

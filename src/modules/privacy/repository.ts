@@ -84,6 +84,7 @@ export async function anonymiseEnquiries(db: Db, ids: string[]): Promise<void> {
       email: ERASED_MARKER,
       phone: ERASED_MARKER,
       message: sql`CASE WHEN ${enquiries.message} IS NULL THEN NULL ELSE ${ERASED_MARKER} END`,
+      followUpNote: sql`CASE WHEN ${enquiries.followUpNote} IS NULL THEN NULL ELSE ${ERASED_MARKER} END`,
       erasedAt: sql`now()`,
       // Kept as it was: an erasure is not a change of the lead (and would reorder lists).
       updatedAt: sql`${enquiries.updatedAt}`,

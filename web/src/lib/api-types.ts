@@ -18,7 +18,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    action?: "enquiries.exported" | "privacy.subject_accessed" | "privacy.subject_erased" | "privacy.retention_erased" | "employee.role_changed" | "employee.deactivated" | "employee.reactivated";
+                    action?: "enquiries.exported" | "privacy.subject_accessed" | "privacy.subject_erased" | "privacy.retention_erased" | "routing_rule.created" | "routing_rule.updated" | "routing_rule.deleted" | "sla_settings.changed" | "employee.role_changed" | "employee.deactivated" | "employee.reactivated";
                     /**
                      * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                      * @example 6542abc123def456789abcde
@@ -48,7 +48,7 @@ export interface paths {
                                  */
                                 _id: string;
                                 /** @enum {unknown} */
-                                action: "enquiries.exported" | "privacy.subject_accessed" | "privacy.subject_erased" | "privacy.retention_erased" | "employee.role_changed" | "employee.deactivated" | "employee.reactivated";
+                                action: "enquiries.exported" | "privacy.subject_accessed" | "privacy.subject_erased" | "privacy.retention_erased" | "routing_rule.created" | "routing_rule.updated" | "routing_rule.deleted" | "sla_settings.changed" | "employee.role_changed" | "employee.deactivated" | "employee.reactivated";
                                 /** @description The employee who acted; null for the system (a command-line tool, a scheduled job) */
                                 actor: {
                                     /**
@@ -95,7 +95,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -123,7 +123,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -151,7 +151,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -179,7 +179,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -275,7 +275,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -303,7 +303,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -331,7 +331,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -359,7 +359,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -387,7 +387,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -415,7 +415,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -466,6 +466,8 @@ export interface paths {
                         "application/json": {
                             data: {
                                 employee: {
+                                    /** @description whether routing may give you new leads */
+                                    available: boolean;
                                     /** Format: date-time */
                                     createdAt: string;
                                     email: string;
@@ -476,6 +478,8 @@ export interface paths {
                                     id: string;
                                     isActive: boolean;
                                     lastLogin: string | null;
+                                    /** @description your cap on open leads, set by an admin; null: none */
+                                    maxOpenLeads: number | null;
                                     name: string;
                                     /** @enum {unknown} */
                                     role: "counselor" | "admin";
@@ -497,7 +501,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -525,7 +529,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -549,7 +553,198 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Say whether you are available for routed leads */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description false: routing stops giving you new leads (holiday, training); true resumes */
+                        available: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                employee: {
+                                    /** @description whether routing may give you new leads */
+                                    available: boolean;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
+                                    isActive: boolean;
+                                    lastLogin: string | null;
+                                    /** @description your cap on open leads, set by an admin; null: none */
+                                    maxOpenLeads: number | null;
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    role: "counselor" | "admin";
+                                };
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/auth/password": {
@@ -606,7 +801,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -634,7 +829,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -662,7 +857,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -690,7 +885,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -718,7 +913,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -820,7 +1015,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -848,7 +1043,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -876,7 +1071,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -904,7 +1099,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -932,7 +1127,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -960,7 +1155,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -988,7 +1183,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1050,6 +1245,8 @@ export interface paths {
                                  * @example 6542abc123def456789abcde
                                  */
                                 _id: string;
+                                /** @description whether routing may give them new leads */
+                                available: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
@@ -1060,6 +1257,8 @@ export interface paths {
                                 id: string;
                                 isActive: boolean;
                                 lastLogin: string | null;
+                                /** @description at most this many open (claimed or contacted) leads through claims and routing; null: no cap */
+                                maxOpenLeads: number | null;
                                 name: string;
                                 /** @description enquiries they hold that are claimed or contacted */
                                 openLeads: number;
@@ -1085,7 +1284,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1113,7 +1312,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1141,7 +1340,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1169,7 +1368,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1232,6 +1431,8 @@ export interface paths {
                                  * @example 6542abc123def456789abcde
                                  */
                                 _id: string;
+                                /** @description whether routing may give them new leads */
+                                available: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
@@ -1248,6 +1449,8 @@ export interface paths {
                                 id: string;
                                 isActive: boolean;
                                 lastLogin: string | null;
+                                /** @description at most this many open (claimed or contacted) leads through claims and routing; null: no cap */
+                                maxOpenLeads: number | null;
                                 name: string;
                                 /** @enum {unknown} */
                                 role: "counselor" | "admin";
@@ -1268,7 +1471,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1296,7 +1499,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1324,7 +1527,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1352,7 +1555,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1380,7 +1583,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1425,6 +1628,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         isActive?: boolean;
+                        /** @description at most this many open (claimed or contacted) leads through claims and routing; null: no cap */
+                        maxOpenLeads?: number | null;
                         name?: string;
                         /** @enum {unknown} */
                         role?: "counselor" | "admin";
@@ -1445,6 +1650,8 @@ export interface paths {
                                  * @example 6542abc123def456789abcde
                                  */
                                 _id: string;
+                                /** @description whether routing may give them new leads */
+                                available: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
@@ -1455,6 +1662,8 @@ export interface paths {
                                 id: string;
                                 isActive: boolean;
                                 lastLogin: string | null;
+                                /** @description at most this many open (claimed or contacted) leads through claims and routing; null: no cap */
+                                maxOpenLeads: number | null;
                                 name: string;
                                 /** @enum {unknown} */
                                 role: "counselor" | "admin";
@@ -1476,7 +1685,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1504,7 +1713,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1532,7 +1741,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1560,7 +1769,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1588,7 +1797,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1616,7 +1825,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1644,7 +1853,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1672,7 +1881,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1758,6 +1967,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -1768,6 +1981,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -1796,7 +2011,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1824,7 +2039,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1852,7 +2067,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1880,7 +2095,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1979,7 +2194,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2007,7 +2222,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2035,7 +2250,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2063,7 +2278,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2142,6 +2357,8 @@ export interface paths {
                                     /** Format: date-time */
                                     at: string;
                                     courseInterest?: string;
+                                    /** @description the first-contact deadline concerned */
+                                    dueAt?: string;
                                     employee?: {
                                         /**
                                          * @description A 24-character hexadecimal id (MongoDB ObjectId format)
@@ -2156,9 +2373,16 @@ export interface paths {
                                         id: string;
                                         name: string;
                                     };
+                                    followUpAt?: string | null;
                                     from?: string;
                                     message?: string | null;
+                                    note?: string | null;
                                     noteId?: string;
+                                    /** @description an admin assigned beyond the counselor’s cap */
+                                    overCapacity?: {
+                                        maxOpenLeads: number;
+                                        openLeads: number;
+                                    };
                                     previousOwner?: {
                                         /**
                                          * @description A 24-character hexadecimal id (MongoDB ObjectId format)
@@ -2175,9 +2399,20 @@ export interface paths {
                                     } | null;
                                     priority?: string;
                                     reason?: string;
+                                    /** @description the routing rule */
+                                    rule?: {
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        _id: string;
+                                        name: string;
+                                    };
+                                    /** @description how the routing rule chose */
+                                    strategy?: string;
                                     to?: string;
                                     /** @enum {unknown} */
-                                    type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "erased";
+                                    type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "erased" | "left_in_pool" | "sla_warning" | "sla_breached" | "follow_up_set" | "follow_up_due";
                                 }[];
                                 claimedAt: string | null;
                                 claimedBy: {
@@ -2198,6 +2433,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -2237,6 +2476,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -2261,7 +2502,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2289,7 +2530,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2317,7 +2558,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2345,7 +2586,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2373,7 +2614,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2467,6 +2708,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -2477,6 +2722,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -2501,7 +2748,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2529,7 +2776,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2557,7 +2804,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2585,7 +2832,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2613,7 +2860,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2641,7 +2888,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2669,7 +2916,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2697,7 +2944,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2779,6 +3026,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -2789,6 +3040,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -2813,7 +3066,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2841,7 +3094,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2869,7 +3122,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2897,7 +3150,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2925,7 +3178,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2945,6 +3198,581 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enquiries/{id}/follow-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set when to follow up on a lead (its owner or an admin) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description when to follow up (ISO 8601 date-time)
+                         */
+                        at: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                claimedAt: string | null;
+                                claimedBy: {
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    _id: string;
+                                    email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                courseInterest: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                message: string | null;
+                                name: string;
+                                phone: string;
+                                /** @enum {unknown} */
+                                priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
+                                /** @enum {unknown} */
+                                source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
+                                /** @enum {unknown} */
+                                status: "unclaimed" | "claimed" | "contacted" | "converted" | "lost";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Clear the lead’s follow-up (its owner or an admin) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                claimedAt: string | null;
+                                claimedBy: {
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    _id: string;
+                                    email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                courseInterest: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                message: string | null;
+                                name: string;
+                                phone: string;
+                                /** @enum {unknown} */
+                                priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
+                                /** @enum {unknown} */
+                                source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
+                                /** @enum {unknown} */
+                                status: "unclaimed" | "claimed" | "contacted" | "converted" | "lost";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -3012,6 +3840,8 @@ export interface paths {
                                     /** Format: date-time */
                                     at: string;
                                     courseInterest?: string;
+                                    /** @description the first-contact deadline concerned */
+                                    dueAt?: string;
                                     employee?: {
                                         /**
                                          * @description A 24-character hexadecimal id (MongoDB ObjectId format)
@@ -3026,9 +3856,16 @@ export interface paths {
                                         id: string;
                                         name: string;
                                     };
+                                    followUpAt?: string | null;
                                     from?: string;
                                     message?: string | null;
+                                    note?: string | null;
                                     noteId?: string;
+                                    /** @description an admin assigned beyond the counselor’s cap */
+                                    overCapacity?: {
+                                        maxOpenLeads: number;
+                                        openLeads: number;
+                                    };
                                     previousOwner?: {
                                         /**
                                          * @description A 24-character hexadecimal id (MongoDB ObjectId format)
@@ -3045,9 +3882,20 @@ export interface paths {
                                     } | null;
                                     priority?: string;
                                     reason?: string;
+                                    /** @description the routing rule */
+                                    rule?: {
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        _id: string;
+                                        name: string;
+                                    };
+                                    /** @description how the routing rule chose */
+                                    strategy?: string;
                                     to?: string;
                                     /** @enum {unknown} */
-                                    type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "erased";
+                                    type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "erased" | "left_in_pool" | "sla_warning" | "sla_breached" | "follow_up_set" | "follow_up_due";
                                 }[];
                                 claimedAt: string | null;
                                 claimedBy: {
@@ -3068,6 +3916,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -3107,6 +3959,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -3131,7 +3985,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3159,7 +4013,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3187,7 +4041,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3215,7 +4069,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3243,7 +4097,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3271,7 +4125,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3299,7 +4153,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3381,6 +4235,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -3391,6 +4249,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -3415,7 +4275,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3443,7 +4303,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3471,7 +4331,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3499,7 +4359,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3527,7 +4387,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3555,7 +4415,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3643,6 +4503,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -3653,6 +4517,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -3677,7 +4543,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3705,7 +4571,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3733,7 +4599,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3761,7 +4627,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3789,7 +4655,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3817,7 +4683,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3845,7 +4711,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3873,7 +4739,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3950,7 +4816,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3978,7 +4844,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4006,7 +4872,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4034,7 +4900,224 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enquiries/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your follow-ups, soonest first (admins: everyone’s, or claimedBy’s) */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description admins: one counselor's follow-ups
+                     * @example 6542abc123def456789abcde
+                     */
+                    claimedBy?: string;
+                    limit?: number;
+                    page?: number;
+                    /** @description the IANA time zone that decides what "today" is */
+                    tz?: string;
+                    /** @description overdue: before now; today: today in `tz`; upcoming: from now on */
+                    when: "overdue" | "today" | "upcoming";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                claimedAt: string | null;
+                                claimedBy: {
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    _id: string;
+                                    email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                courseInterest: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                message: string | null;
+                                name: string;
+                                phone: string;
+                                /** @enum {unknown} */
+                                priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
+                                /** @enum {unknown} */
+                                source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
+                                /** @enum {unknown} */
+                                status: "unclaimed" | "claimed" | "contacted" | "converted" | "lost";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description Pass as `cursor` to get the next page; null on the last page. Only on lists that take a cursor. */
+                            nextCursor?: string | null;
+                            page: number;
+                            pages: number;
+                            /** @enum {boolean} */
+                            success: true;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4115,6 +5198,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -4125,6 +5212,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -4153,7 +5242,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4181,7 +5270,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4209,7 +5298,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4296,6 +5385,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -4306,6 +5399,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -4334,7 +5429,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4362,7 +5457,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4390,7 +5485,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4457,7 +5552,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4485,7 +5580,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4578,7 +5673,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4606,7 +5701,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4634,7 +5729,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4662,7 +5757,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4690,7 +5785,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4718,7 +5813,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4800,6 +5895,8 @@ export interface paths {
                                         /** Format: date-time */
                                         at: string;
                                         courseInterest?: string;
+                                        /** @description the first-contact deadline concerned */
+                                        dueAt?: string;
                                         employee?: {
                                             /**
                                              * @description A 24-character hexadecimal id (MongoDB ObjectId format)
@@ -4814,9 +5911,16 @@ export interface paths {
                                             id: string;
                                             name: string;
                                         };
+                                        followUpAt?: string | null;
                                         from?: string;
                                         message?: string | null;
+                                        note?: string | null;
                                         noteId?: string;
+                                        /** @description an admin assigned beyond the counselor’s cap */
+                                        overCapacity?: {
+                                            maxOpenLeads: number;
+                                            openLeads: number;
+                                        };
                                         previousOwner?: {
                                             /**
                                              * @description A 24-character hexadecimal id (MongoDB ObjectId format)
@@ -4833,9 +5937,20 @@ export interface paths {
                                         } | null;
                                         priority?: string;
                                         reason?: string;
+                                        /** @description the routing rule */
+                                        rule?: {
+                                            /**
+                                             * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                             * @example 6542abc123def456789abcde
+                                             */
+                                            _id: string;
+                                            name: string;
+                                        };
+                                        /** @description how the routing rule chose */
+                                        strategy?: string;
                                         to?: string;
                                         /** @enum {unknown} */
-                                        type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "erased";
+                                        type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "erased" | "left_in_pool" | "sla_warning" | "sla_breached" | "follow_up_set" | "follow_up_due";
                                     }[];
                                     claimedAt: string | null;
                                     claimedBy: {
@@ -4863,6 +5978,10 @@ export interface paths {
                                     /** Format: date-time */
                                     createdAt: string;
                                     email: string;
+                                    firstContactDueAt: string | null;
+                                    firstContactedAt: string | null;
+                                    followUpAt: string | null;
+                                    followUpNote: string | null;
                                     /**
                                      * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                      * @example 6542abc123def456789abcde
@@ -4902,6 +6021,8 @@ export interface paths {
                                     phone: string;
                                     /** @enum {unknown} */
                                     priority: "low" | "medium" | "high";
+                                    /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                    sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                     /** @enum {unknown} */
                                     source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                     /** @enum {unknown} */
@@ -4932,7 +6053,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4960,7 +6081,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4988,7 +6109,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -5016,7 +6137,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -5036,6 +6157,1542 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routing-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every routing rule, in the order they are tried */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                active: boolean;
+                                /** @description active counselors, in rotation order */
+                                counselorIds: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                /** @description the counselor the rule chose last (its rotation continues after them) */
+                                lastAssignedId: string | null;
+                                /** @description Which new enquiries the rule takes; an empty or missing list matches anything */
+                                match: {
+                                    /** @description compared case-insensitively */
+                                    courses?: string[];
+                                    priorities?: ("low" | "medium" | "high")[];
+                                    sources?: ("website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other")[];
+                                };
+                                name: string;
+                                /** @description rules are tried in ascending position */
+                                position: number;
+                                /**
+                                 * @description round_robin: the next eligible counselor after the one the rule chose last; least_loaded: the eligible counselor with the fewest open leads (ties: the rotation); pool: leave it in the pool
+                                 * @enum {unknown}
+                                 */
+                                strategy: "round_robin" | "least_loaded" | "pool";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a routing rule */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        /** @description active counselors, in rotation order */
+                        counselorIds?: string[];
+                        /** @description Which new enquiries the rule takes; an empty or missing list matches anything */
+                        match?: {
+                            /** @description compared case-insensitively */
+                            courses?: string[];
+                            priorities?: ("low" | "medium" | "high")[];
+                            sources?: ("website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other")[];
+                        };
+                        name: string;
+                        /** @description rules are tried in ascending position */
+                        position: number;
+                        /**
+                         * @description round_robin: the next eligible counselor after the one the rule chose last; least_loaded: the eligible counselor with the fewest open leads (ties: the rotation); pool: leave it in the pool
+                         * @enum {unknown}
+                         */
+                        strategy: "round_robin" | "least_loaded" | "pool";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                active: boolean;
+                                /** @description active counselors, in rotation order */
+                                counselorIds: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                /** @description the counselor the rule chose last (its rotation continues after them) */
+                                lastAssignedId: string | null;
+                                /** @description Which new enquiries the rule takes; an empty or missing list matches anything */
+                                match: {
+                                    /** @description compared case-insensitively */
+                                    courses?: string[];
+                                    priorities?: ("low" | "medium" | "high")[];
+                                    sources?: ("website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other")[];
+                                };
+                                name: string;
+                                /** @description rules are tried in ascending position */
+                                position: number;
+                                /**
+                                 * @description round_robin: the next eligible counselor after the one the rule chose last; least_loaded: the eligible counselor with the fewest open leads (ties: the rotation); pool: leave it in the pool
+                                 * @enum {unknown}
+                                 */
+                                strategy: "round_robin" | "least_loaded" | "pool";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routing-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One routing rule */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                active: boolean;
+                                /** @description active counselors, in rotation order */
+                                counselorIds: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                /** @description the counselor the rule chose last (its rotation continues after them) */
+                                lastAssignedId: string | null;
+                                /** @description Which new enquiries the rule takes; an empty or missing list matches anything */
+                                match: {
+                                    /** @description compared case-insensitively */
+                                    courses?: string[];
+                                    priorities?: ("low" | "medium" | "high")[];
+                                    sources?: ("website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other")[];
+                                };
+                                name: string;
+                                /** @description rules are tried in ascending position */
+                                position: number;
+                                /**
+                                 * @description round_robin: the next eligible counselor after the one the rule chose last; least_loaded: the eligible counselor with the fewest open leads (ties: the rotation); pool: leave it in the pool
+                                 * @enum {unknown}
+                                 */
+                                strategy: "round_robin" | "least_loaded" | "pool";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a routing rule */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a routing rule (its rotation continues where it was) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        /** @description active counselors, in rotation order */
+                        counselorIds?: string[];
+                        /** @description Which new enquiries the rule takes; an empty or missing list matches anything */
+                        match?: {
+                            /** @description compared case-insensitively */
+                            courses?: string[];
+                            priorities?: ("low" | "medium" | "high")[];
+                            sources?: ("website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other")[];
+                        };
+                        name?: string;
+                        /** @description rules are tried in ascending position */
+                        position?: number;
+                        /**
+                         * @description round_robin: the next eligible counselor after the one the rule chose last; least_loaded: the eligible counselor with the fewest open leads (ties: the rotation); pool: leave it in the pool
+                         * @enum {unknown}
+                         */
+                        strategy?: "round_robin" | "least_loaded" | "pool";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                active: boolean;
+                                /** @description active counselors, in rotation order */
+                                counselorIds: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                /** @description the counselor the rule chose last (its rotation continues after them) */
+                                lastAssignedId: string | null;
+                                /** @description Which new enquiries the rule takes; an empty or missing list matches anything */
+                                match: {
+                                    /** @description compared case-insensitively */
+                                    courses?: string[];
+                                    priorities?: ("low" | "medium" | "high")[];
+                                    sources?: ("website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other")[];
+                                };
+                                name: string;
+                                /** @description rules are tried in ascending position */
+                                position: number;
+                                /**
+                                 * @description round_robin: the next eligible counselor after the one the rule chose last; least_loaded: the eligible counselor with the fewest open leads (ties: the rotation); pool: leave it in the pool
+                                 * @enum {unknown}
+                                 */
+                                strategy: "round_robin" | "least_loaded" | "pool";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/settings/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The first-contact SLA settings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description null: the clock runs around the clock; else only working time counts */
+                                businessHours: {
+                                    /** @description ISO weekdays that are working days: 1 Monday … 7 Sunday */
+                                    days: number[];
+                                    /** @description local time, HH:MM (24-hour) */
+                                    end: string;
+                                    /** @description local time, HH:MM (24-hour) */
+                                    start: string;
+                                    /** @description an IANA time zone name */
+                                    timeZone: string;
+                                } | null;
+                                enabled: boolean;
+                                firstContact: {
+                                    /**
+                                     * @description time to first contact for a high-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    high: string;
+                                    /**
+                                     * @description … for a low-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    low: string;
+                                    /**
+                                     * @description … for a medium-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    medium: string;
+                                };
+                                /**
+                                 * @description notify: record the breach only; release: back to the pool; reassign: route again without the owner
+                                 * @enum {unknown}
+                                 */
+                                onBreach: "notify" | "release" | "reassign";
+                                warnBefore: string | null;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace the first-contact SLA settings (leads already running keep their deadline) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description null: the clock runs around the clock; else only working time counts */
+                        businessHours: {
+                            /** @description ISO weekdays that are working days: 1 Monday … 7 Sunday */
+                            days: number[];
+                            /** @description local time, HH:MM (24-hour) */
+                            end: string;
+                            /** @description local time, HH:MM (24-hour) */
+                            start: string;
+                            /** @description an IANA time zone name */
+                            timeZone: string;
+                        } | null;
+                        enabled: boolean;
+                        firstContact: {
+                            /**
+                             * @description time to first contact for a high-priority lead
+                             * @example PT30M
+                             * @example PT4H
+                             * @example P1D
+                             */
+                            high: string;
+                            /**
+                             * @description … for a low-priority lead
+                             * @example PT30M
+                             * @example PT4H
+                             * @example P1D
+                             */
+                            low: string;
+                            /**
+                             * @description … for a medium-priority lead
+                             * @example PT30M
+                             * @example PT4H
+                             * @example P1D
+                             */
+                            medium: string;
+                        };
+                        /**
+                         * @description notify: record the breach only; release: back to the pool; reassign: route again without the owner
+                         * @enum {unknown}
+                         */
+                        onBreach: "notify" | "release" | "reassign";
+                        warnBefore: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description null: the clock runs around the clock; else only working time counts */
+                                businessHours: {
+                                    /** @description ISO weekdays that are working days: 1 Monday … 7 Sunday */
+                                    days: number[];
+                                    /** @description local time, HH:MM (24-hour) */
+                                    end: string;
+                                    /** @description local time, HH:MM (24-hour) */
+                                    start: string;
+                                    /** @description an IANA time zone name */
+                                    timeZone: string;
+                                } | null;
+                                enabled: boolean;
+                                firstContact: {
+                                    /**
+                                     * @description time to first contact for a high-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    high: string;
+                                    /**
+                                     * @description … for a low-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    low: string;
+                                    /**
+                                     * @description … for a medium-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    medium: string;
+                                };
+                                /**
+                                 * @description notify: record the breach only; release: back to the pool; reassign: route again without the owner
+                                 * @enum {unknown}
+                                 */
+                                onBreach: "notify" | "release" | "reassign";
+                                warnBefore: string | null;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -5086,6 +7743,13 @@ export interface paths {
                                     low: number;
                                     medium: number;
                                 };
+                                byRule: {
+                                    /** @description the rule’s name when it routed */
+                                    name: string;
+                                    /** @description leads it assigned */
+                                    routed: number;
+                                    ruleId: string;
+                                }[];
                                 bySource: {
                                     advertisement: number;
                                     email: number;
@@ -5115,6 +7779,17 @@ export interface paths {
                                     /** @description converted ÷ every lead they hold, 0–1 */
                                     conversionRate: number;
                                     converted: number;
+                                    /** @description time from the owner’s claim to the first status change away from claimed, and the first-contact SLA */
+                                    firstContact: {
+                                        medianSeconds: number | null;
+                                        /** @description first contacted by the deadline */
+                                        met: number;
+                                        /** @description deadline passed first (breached, or contacted late) */
+                                        missed: number;
+                                        p90Seconds: number | null;
+                                        /** @description met ÷ (met + missed), 0–1; null when no SLA deadline was decided yet */
+                                        slaMetRate: number | null;
+                                    };
                                     /**
                                      * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                      * @example 6542abc123def456789abcde
@@ -5127,6 +7802,17 @@ export interface paths {
                                     /** @description claimed + contacted: the leads they are working */
                                     openLeads: number;
                                 }[];
+                                /** @description time from the owner’s claim to the first status change away from claimed, and the first-contact SLA */
+                                firstContact: {
+                                    medianSeconds: number | null;
+                                    /** @description first contacted by the deadline */
+                                    met: number;
+                                    /** @description deadline passed first (breached, or contacted late) */
+                                    missed: number;
+                                    p90Seconds: number | null;
+                                    /** @description met ÷ (met + missed), 0–1; null when no SLA deadline was decided yet */
+                                    slaMetRate: number | null;
+                                };
                                 funnel: {
                                     /** @description taken by someone at least once and not back in the pool */
                                     claimed: number;
@@ -5157,7 +7843,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -5185,7 +7871,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -5213,7 +7899,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -5241,7 +7927,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;

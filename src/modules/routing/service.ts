@@ -55,7 +55,10 @@ export async function decideOwner(
   const order = rotation(rule.counselorIds, rule.lastAssignedId).filter((id) => !excluded.has(id))
   const locked = new Map((await lockCapacityOf(tx, order)).map((row) => [row._id, row]))
   // Counted after the locks: this statement sees every claim and routing committed before them.
-  const openLeads = await countOpenLeadsOf(tx, order)
+  // Only least_loaded and caps need the counts; a plain rotation skips the query.
+  const needsCounts =
+    rule.strategy === 'least_loaded' || [...locked.values()].some((e) => e.maxOpenLeads !== null)
+  const openLeads = needsCounts ? await countOpenLeadsOf(tx, order) : new Map<string, number>()
   const eligible: Candidate[] = []
   for (const id of order) {
     const employee = locked.get(id)

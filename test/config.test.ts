@@ -24,7 +24,9 @@ describe('configuration', () => {
       noticeUrl: undefined,
       noticeVersion: undefined,
       consentRequired: false,
+      retentionClosedDays: undefined,
     })
+    assert.deepEqual(config.jobs, { pollIntervalSeconds: 1, statsIntervalSeconds: 30 })
   })
 
   test('the database URL selects PostgreSQL, an embedded directory or memory', () => {

@@ -8,9 +8,12 @@ import authRoutes from './modules/auth/routes.js'
 import employeeRoutes from './modules/employees/routes.js'
 import { ensureBootstrapAdmin, findCaller } from './modules/employees/service.js'
 import enquiryRoutes from './modules/enquiries/routes.js'
+import outboxPlugin from './modules/events/outbox.js'
 import eventRoutes from './modules/events/routes.js'
 import healthRoutes from './modules/health/routes.js'
+import notificationsPlugin from './modules/notifications/plugin.js'
 import reportRoutes from './modules/reports/routes.js'
+import webhookRoutes from './modules/webhooks/routes.js'
 import authPlugin from './plugins/auth.js'
 import consolePlugin from './plugins/console.js'
 import databasePlugin from './plugins/database.js'
@@ -114,6 +117,7 @@ export async function buildApp(
     ...config.jobs,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
   })
+  await app.register(outboxPlugin, { pollMs: config.jobs.pollIntervalSeconds * 1000 })
   await app.register(docsPlugin)
 
   await app.register(healthRoutes)
@@ -122,6 +126,8 @@ export async function buildApp(
   await app.register(employeeRoutes, { prefix: '/api/employees' })
   await app.register(reportRoutes, { prefix: '/api' })
   await app.register(eventRoutes, { prefix: '/api' })
+  await app.register(webhookRoutes, { prefix: '/api/webhooks', config })
+  await app.register(notificationsPlugin, { config })
   await app.register(consolePlugin, { config })
   return app
 }

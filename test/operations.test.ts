@@ -209,7 +209,7 @@ describe('API documentation', () => {
     const expected: Record<string, string[]> = {
       '/api/auth/register': ['post'],
       '/api/auth/login': ['post'],
-      '/api/auth/me': ['get'],
+      '/api/auth/me': ['get', 'patch'],
       '/api/auth/password': ['put'],
       '/api/enquiries': ['get', 'post'],
       '/api/enquiries/unclaimed': ['get'],
@@ -225,6 +225,12 @@ describe('API documentation', () => {
       '/api/employees/{id}': ['get', 'patch'],
       '/api/stats': ['get'],
       '/api/events': ['get'],
+      '/api/webhooks': ['get', 'post'],
+      '/api/webhooks/{id}': ['get', 'patch', 'delete'],
+      '/api/webhooks/{id}/rotate-secret': ['post'],
+      '/api/webhooks/{id}/deliveries': ['get'],
+      '/api/webhooks/{id}/deliveries/{deliveryId}/retry': ['post'],
+      '/api/webhooks/{id}/test': ['post'],
       '/health': ['get'],
       '/ready': ['get'],
     }

@@ -1,2 +1,3 @@
 export * from './employees.js'
 export * from './enquiries.js'
+export * from './events.js'

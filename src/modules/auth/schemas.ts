@@ -57,9 +57,22 @@ export const MeResponse = Type.Object({
       isActive: Type.Boolean(),
       lastLogin: Type.Union([DateTime, Type.Null()]),
       createdAt: DateTime,
+      notifications: Type.Object({
+        email: Type.Boolean({ description: 'emails about their leads (docs/webhooks.md)' }),
+      }),
     }),
   }),
 })
+
+export const UpdateMeBody = Type.Object(
+  {
+    notifications: Type.Object(
+      { email: Type.Boolean() },
+      { additionalProperties: false, minProperties: 1 },
+    ),
+  },
+  { additionalProperties: false },
+)
 
 export const ChangePasswordBody = Type.Object(
   { currentPassword: Type.String({ minLength: 1, maxLength: 128 }), newPassword: Password },

@@ -10,6 +10,9 @@ import {
   recordLogin,
   replacePassword,
 } from '../employees/service.js'
+
+export { setEmailNotifications, toEmployeeFieldsView } from '../employees/service.js'
+
 import type { Lockout } from './lockout.js'
 import type { ChangePasswordBody, LoginBody, RegisterBody } from './schemas.js'
 

@@ -19,6 +19,7 @@ const publicColumns = {
   isActive: employees.isActive,
   tokenVersion: employees.tokenVersion,
   lastLogin: employees.lastLogin,
+  emailNotifications: employees.emailNotifications,
   createdAt: employees.createdAt,
 }
 
@@ -108,7 +109,7 @@ export interface EmployeeFilter {
   q?: string
 }
 
-export interface EmployeeListRow extends Omit<Employee, 'tokenVersion'> {
+export interface EmployeeListRow extends Omit<Employee, 'tokenVersion' | 'emailNotifications'> {
   openLeads: number
 }
 
@@ -219,5 +220,19 @@ export async function findEmployeeRef(db: Db, id: string): Promise<EmployeeRef |
     .select({ _id: employees.id, name: employees.name, email: employees.email })
     .from(employees)
     .where(eq(employees.id, id))
+  return row
+}
+
+/** An employee's own choice of email notifications. */
+export async function setEmailNotificationsOf(
+  db: Db,
+  id: string,
+  enabled: boolean,
+): Promise<Employee | undefined> {
+  const [row] = await db
+    .update(employees)
+    .set({ emailNotifications: enabled, updatedAt: sql`now()` })
+    .where(eq(employees.id, id))
+    .returning(publicColumns)
   return row
 }

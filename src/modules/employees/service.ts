@@ -3,6 +3,7 @@ import type { EmployeeRole } from '../../db/schema/index.js'
 import { AppError } from '../../errors.js'
 import { hashPassword } from '../../passwords.js'
 import { StartupError } from '../../startup-failure.js'
+import { recordEmployeeEvent } from '../events/service.js'
 import {
   countActiveAdmins,
   type Employee,
@@ -15,6 +16,7 @@ import {
   lockAdminChanges,
   recordLogin,
   replacePassword,
+  setEmailNotificationsOf,
   shareLockActiveEmployee,
   updateEmployee,
 } from './repository.js'
@@ -83,9 +85,34 @@ export async function updateEmployeeAsAdmin(
     if (!updated) throw new AppError('EMPLOYEE_NOT_FOUND')
     if (deactivating) {
       await onDeactivated(tx, { _id: target.id, name: target.name, email: target.email })
+      await recordEmployeeEvent(tx, 'employee.deactivated', target.id, actor.id)
     }
     return updated
   })
+}
+
+export type EmployeeFields = Omit<Employee, 'tokenVersion' | 'emailNotifications'>
+
+/** An employee's fields as the API shows them (the team list, GET /api/auth/me). */
+export const toEmployeeFieldsView = (employee: EmployeeFields) => ({
+  id: employee.id,
+  name: employee.name,
+  email: employee.email,
+  role: employee.role,
+  isActive: employee.isActive,
+  lastLogin: employee.lastLogin?.toISOString() ?? null,
+  createdAt: employee.createdAt.toISOString(),
+})
+
+/** An employee turns email notifications on or off for themselves. */
+export async function setEmailNotifications(
+  db: Db,
+  id: string,
+  enabled: boolean,
+): Promise<Employee> {
+  const employee = await setEmailNotificationsOf(db, id, enabled)
+  if (!employee) throw new AppError('EMPLOYEE_NOT_FOUND')
+  return employee
 }
 
 export async function getEmployee(db: Db, id: string): Promise<Employee> {

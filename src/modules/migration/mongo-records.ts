@@ -46,7 +46,7 @@ export function readMongoExport(text: string): { records: SourceRecord[]; errors
 }
 
 /** Rows as the tables hold them (the phone's digits are generated; tokens start at version 0). */
-export type ImportedEmployee = Omit<EmployeeRow, 'tokenVersion'>
+export type ImportedEmployee = Omit<EmployeeRow, 'tokenVersion' | 'emailNotifications'>
 export type ImportedNote = Omit<typeof notes.$inferSelect, 'enquiryId'>
 export type ImportedEnquiry = Omit<EnquiryRow, 'phoneDigits'> & { notes: ImportedNote[] }
 

@@ -39,6 +39,8 @@ export const errorCodes = {
   ENQUIRY_NOT_FOUND: { status: 404, message: 'Enquiry not found' },
   EMPLOYEE_NOT_FOUND: { status: 404, message: 'Employee not found' },
   ROUTING_RULE_NOT_FOUND: { status: 404, message: 'Routing rule not found' },
+  WEBHOOK_NOT_FOUND: { status: 404, message: 'Webhook not found' },
+  DELIVERY_NOT_FOUND: { status: 404, message: 'Delivery not found' },
   // 408
   REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive' },
   // 409
@@ -64,6 +66,10 @@ export const errorCodes = {
   LAST_ADMIN: {
     status: 409,
     message: 'The last active admin cannot be deactivated or demoted',
+  },
+  DELIVERY_PENDING: {
+    status: 409,
+    message: 'This delivery is still pending: its next attempt is already scheduled',
   },
   // 413, 415
   BODY_TOO_LARGE: { status: 413, message: 'Request body is too large' },

@@ -340,9 +340,11 @@ describe('GET /api/auth/me', () => {
       'lastLogin',
       'maxOpenLeads',
       'name',
+      'notifications',
       'role',
     ])
     assert.equal(data.employee.isActive, true)
+    assert.deepEqual(data.employee.notifications, { email: true })
     assert.equal(data.employee.name, 'Jane Roe')
     assert.ok(!Number.isNaN(Date.parse(String(data.employee.lastLogin))))
     assert.ok(!/password/i.test(response.body))

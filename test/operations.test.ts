@@ -222,6 +222,12 @@ describe('API documentation', () => {
       '/api/audit': ['get'],
       '/api/privacy/subject': ['get'],
       '/api/privacy/erase': ['post'],
+      '/api/webhooks': ['get', 'post'],
+      '/api/webhooks/{id}': ['get', 'patch', 'delete'],
+      '/api/webhooks/{id}/rotate-secret': ['post'],
+      '/api/webhooks/{id}/deliveries': ['get'],
+      '/api/webhooks/{id}/deliveries/{deliveryId}/retry': ['post'],
+      '/api/webhooks/{id}/test': ['post'],
       '/health': ['get'],
       '/ready': ['get'],
     }

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { eq } from 'drizzle-orm'
 import { createSigner } from 'fast-jwt'
 import type { FastifyInstance } from 'fastify'
-import { employees } from '../../src/db/schema/index.js'
+import { employees, webhookDeliveries, webhooks } from '../../src/db/schema/index.js'
 import { buildTestApp, call, createEmployee, TEST_JWT_SECRET, uniqueEmail } from '../support/app.js'
 import { claim, enquiryForm, submitEnquiry } from '../support/enquiries.js'
 
@@ -33,7 +33,7 @@ interface Row {
 const ALL_401 = { anonymous: 401, deactivated: 401, expired: 401 }
 const ADMIN_ONLY = { ...ALL_401, owner: 403, otherCounselor: 403, admin: 200 }
 /** Ids the rows need, filled in before the suite runs. */
-const people = { ownerId: '', ruleId: '' }
+const people = { ownerId: '', ruleId: '', webhookId: '', doomedWebhookId: '', deliveryId: '' }
 const UNKNOWN_RULE = 'aaaaaaaaaaaaaaaaaaaaaaaa'
 
 // What the product intends, route by route: a counselor never reads or changes another
@@ -212,6 +212,62 @@ const matrix: Row[] = [
     expected: ADMIN_ONLY,
   },
   {
+    route: 'POST /api/webhooks',
+    request: () => ({
+      method: 'POST',
+      url: '/api/webhooks',
+      payload: { url: 'https://receiver.example.com/hooks', events: ['*'] },
+    }),
+    expected: { ...ADMIN_ONLY, admin: 201 },
+  },
+  {
+    route: 'GET /api/webhooks',
+    request: () => ({ method: 'GET', url: '/api/webhooks' }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'GET /api/webhooks/:id',
+    request: () => ({ method: 'GET', url: `/api/webhooks/${people.webhookId}` }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'PATCH /api/webhooks/:id',
+    request: () => ({
+      method: 'PATCH',
+      url: `/api/webhooks/${people.webhookId}`,
+      payload: { description: 'renamed' },
+    }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'DELETE /api/webhooks/:id',
+    request: () => ({ method: 'DELETE', url: `/api/webhooks/${people.doomedWebhookId}` }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'POST /api/webhooks/:id/rotate-secret',
+    request: () => ({ method: 'POST', url: `/api/webhooks/${people.webhookId}/rotate-secret` }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'GET /api/webhooks/:id/deliveries',
+    request: () => ({ method: 'GET', url: `/api/webhooks/${people.webhookId}/deliveries` }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'POST /api/webhooks/:id/deliveries/:deliveryId/retry',
+    request: () => ({
+      method: 'POST',
+      url: `/api/webhooks/${people.webhookId}/deliveries/${people.deliveryId}/retry`,
+    }),
+    expected: { ...ADMIN_ONLY, admin: 202 },
+  },
+  {
+    route: 'POST /api/webhooks/:id/test',
+    request: () => ({ method: 'POST', url: `/api/webhooks/${people.webhookId}/test` }),
+    expected: { ...ADMIN_ONLY, admin: 202 },
+  },
+  {
     route: 'GET /api/audit',
     request: () => ({ method: 'GET', url: '/api/audit' }),
     expected: ADMIN_ONLY,
@@ -345,6 +401,28 @@ describe('authorization matrix: every route × every kind of caller', () => {
       payload: { name: 'Matrix rule', position: 1000, active: false, strategy: 'pool' },
     })
     people.ruleId = String((rule.body.data as { _id: string })._id)
+    // Endpoints nothing is subscribed to but what the rows send; a settled delivery to retry.
+    const [webhook, doomed] = await app.db
+      .insert(webhooks)
+      .values([
+        { url: 'https://receiver.example.com/a', events: ['webhook.none'], secret: 'whsec_AAAA' },
+        { url: 'https://receiver.example.com/b', events: ['webhook.none'], secret: 'whsec_AAAA' },
+      ])
+      .returning()
+    people.webhookId = webhook?.id ?? ''
+    people.doomedWebhookId = doomed?.id ?? ''
+    const [delivery] = await app.db
+      .insert(webhookDeliveries)
+      .values({
+        webhookId: people.webhookId,
+        eventId: people.webhookId,
+        eventType: 'webhook.test',
+        eventAt: new Date(),
+        status: 'failed',
+        attempts: 1,
+      })
+      .returning()
+    people.deliveryId = delivery?.id ?? ''
     tokens = {
       anonymous: undefined,
       owner: owner.token,

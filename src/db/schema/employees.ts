@@ -29,6 +29,8 @@ export const employees = pgTable(
     available: boolean('available').notNull().default(true),
     // At most this many open (claimed or contacted) leads through claims and routing; null: no cap.
     maxOpenLeads: integer('max_open_leads'),
+    /** The employee's choice: email notifications (PATCH /api/auth/me). */
+    emailNotifications: boolean('email_notifications').notNull().default(true),
     ...timestamps,
   },
   (table) => [uniqueIndex('employees_email_lower_key').on(sql`lower(${table.email})`)],

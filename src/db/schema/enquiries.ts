@@ -228,6 +228,8 @@ export interface ActivityDetails {
   employee?: EmployeeRef
   previousOwner?: EmployeeRef | null
   reason?: string
+  /** SLA breach: what was done about it (notify, release, reassign). */
+  action?: string
   /** Routing: the rule that decided and how. */
   rule?: { _id: string; name: string }
   strategy?: string

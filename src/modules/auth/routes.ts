@@ -15,18 +15,17 @@ import {
   RegisterResponse,
   UpdateMeBody,
 } from './schemas.js'
-import { changePassword, logIn, registerEmployee, updateMe } from './service.js'
+import {
+  changePassword,
+  logIn,
+  registerEmployee,
+  toEmployeeFieldsView,
+  updateMe,
+} from './service.js'
 
 const toMeView = (employee: Employee) => ({
-  id: employee.id,
-  name: employee.name,
-  email: employee.email,
-  role: employee.role,
-  isActive: employee.isActive,
-  available: employee.available,
-  maxOpenLeads: employee.maxOpenLeads,
-  lastLogin: employee.lastLogin?.toISOString() ?? null,
-  createdAt: employee.createdAt.toISOString(),
+  ...toEmployeeFieldsView(employee),
+  notifications: { email: employee.emailNotifications },
 })
 
 const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
@@ -122,15 +121,16 @@ const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { 
         {
           schema: {
             tags: ['auth'],
-            summary: 'Say whether you are available for routed leads',
+            summary: 'Change your own settings: available for routed leads, email notifications',
             security: [{ bearerAuth: [] }],
             body: UpdateMeBody,
             response: responses({ 200: MeResponse }, [400, 401]),
           },
         },
         async (request) => {
-          const employee = await updateMe(app.db, currentEmployee(request).id, request.body)
-          app.forgetCaller(employee.id)
+          const { id } = currentEmployee(request)
+          const employee = await updateMe(app.db, id, request.body)
+          app.forgetCaller(id)
           return { success: true as const, data: { employee: toMeView(employee) } }
         },
       )

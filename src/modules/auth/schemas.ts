@@ -61,17 +61,25 @@ export const MeResponse = Type.Object({
       }),
       lastLogin: Type.Union([DateTime, Type.Null()]),
       createdAt: DateTime,
+      notifications: Type.Object({
+        email: Type.Boolean({ description: 'emails about their leads (docs/webhooks.md)' }),
+      }),
     }),
   }),
 })
 
 export const UpdateMeBody = Type.Object(
   {
-    available: Type.Boolean({
-      description: 'false: routing stops giving you new leads (holiday, training); true resumes',
-    }),
+    available: Type.Optional(
+      Type.Boolean({
+        description: 'false: routing stops giving you new leads (holiday, training); true resumes',
+      }),
+    ),
+    notifications: Type.Optional(
+      Type.Object({ email: Type.Boolean() }, { additionalProperties: false, minProperties: 1 }),
+    ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, minProperties: 1 },
 )
 
 export const ChangePasswordBody = Type.Object(

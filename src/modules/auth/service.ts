@@ -10,7 +10,11 @@ import {
   recordLogin,
   replacePassword,
   setAvailability,
+  setEmailNotifications,
 } from '../employees/service.js'
+
+export { toEmployeeFieldsView } from '../employees/service.js'
+
 import type { Lockout } from './lockout.js'
 import type { ChangePasswordBody, LoginBody, RegisterBody } from './schemas.js'
 
@@ -120,5 +124,19 @@ export async function changePassword(
 }
 
 /** Your own settings: whether routing may give you new leads. */
-export const updateMe = (db: Db, id: string, changes: { available: boolean }) =>
-  setAvailability(db, id, changes.available)
+/** An employee's own settings: availability for routed leads, email notifications. */
+export async function updateMe(
+  db: Db,
+  id: string,
+  changes: { available?: boolean | undefined; notifications?: { email: boolean } | undefined },
+): Promise<Employee> {
+  return db.transaction(async (tx) => {
+    let employee: Employee | undefined
+    if (changes.available !== undefined) employee = await setAvailability(tx, id, changes.available)
+    if (changes.notifications !== undefined) {
+      employee = await setEmailNotifications(tx, id, changes.notifications.email)
+    }
+    if (!employee) throw new AppError('EMPLOYEE_NOT_FOUND')
+    return employee
+  })
+}

@@ -22,6 +22,7 @@ const publicColumns = {
   lastLogin: employees.lastLogin,
   available: employees.available,
   maxOpenLeads: employees.maxOpenLeads,
+  emailNotifications: employees.emailNotifications,
   createdAt: employees.createdAt,
 }
 
@@ -126,7 +127,7 @@ export interface EmployeeFilter {
   q?: string
 }
 
-export interface EmployeeListRow extends Omit<Employee, 'tokenVersion'> {
+export interface EmployeeListRow extends Omit<Employee, 'tokenVersion' | 'emailNotifications'> {
   openLeads: number
 }
 
@@ -290,5 +291,19 @@ export async function findEmployeeRef(db: Db, id: string): Promise<EmployeeRef |
     .select({ _id: employees.id, name: employees.name, email: employees.email })
     .from(employees)
     .where(eq(employees.id, id))
+  return row
+}
+
+/** An employee's own choice of email notifications. */
+export async function setEmailNotificationsOf(
+  db: Db,
+  id: string,
+  enabled: boolean,
+): Promise<Employee | undefined> {
+  const [row] = await db
+    .update(employees)
+    .set({ emailNotifications: enabled, updatedAt: sql`now()` })
+    .where(eq(employees.id, id))
+    .returning(publicColumns)
   return row
 }

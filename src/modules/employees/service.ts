@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js'
 import { hashPassword } from '../../passwords.js'
 import { StartupError } from '../../startup-failure.js'
 import { recordAudit } from '../audit/service.js'
+import { recordEmployeeEvent } from '../events/service.js'
 import {
   type Capacity,
   countActiveAdmins,
@@ -21,6 +22,7 @@ import {
   lockEmployee,
   recordLogin,
   replacePassword,
+  setEmailNotificationsOf,
   updateEmployee,
 } from './repository.js'
 
@@ -89,7 +91,10 @@ export async function updateEmployeeAsAdmin(
     const updated = await updateEmployee(tx, id, { ...changes, revokeTokens: deactivating })
     if (!updated) throw new AppError('EMPLOYEE_NOT_FOUND')
     const employee = { _id: target.id, name: target.name, email: target.email }
-    if (deactivating) await onDeactivated(tx, employee)
+    if (deactivating) {
+      await onDeactivated(tx, employee)
+      await recordEmployeeEvent(tx, 'employee.deactivated', target.id, actor.id)
+    }
     await auditAccessChanges(tx, target, updated, actor.id)
     return updated
   })
@@ -126,6 +131,32 @@ export async function setAvailability(db: Db, id: string, available: boolean): P
   const updated = await updateEmployee(db, id, { available })
   if (!updated) throw new AppError('EMPLOYEE_NOT_FOUND')
   return updated
+}
+
+export type EmployeeFields = Omit<Employee, 'tokenVersion' | 'emailNotifications'>
+
+/** An employee's fields as the API shows them (the team list, GET /api/auth/me). */
+export const toEmployeeFieldsView = (employee: EmployeeFields) => ({
+  id: employee.id,
+  name: employee.name,
+  email: employee.email,
+  role: employee.role,
+  isActive: employee.isActive,
+  lastLogin: employee.lastLogin?.toISOString() ?? null,
+  available: employee.available,
+  maxOpenLeads: employee.maxOpenLeads,
+  createdAt: employee.createdAt.toISOString(),
+})
+
+/** An employee turns email notifications on or off for themselves. */
+export async function setEmailNotifications(
+  db: Db,
+  id: string,
+  enabled: boolean,
+): Promise<Employee> {
+  const employee = await setEmailNotificationsOf(db, id, enabled)
+  if (!employee) throw new AppError('EMPLOYEE_NOT_FOUND')
+  return employee
 }
 
 export async function getEmployee(db: Db, id: string): Promise<Employee> {

@@ -98,6 +98,7 @@ export async function actOnFirstContactDeadline(
     const breached = await markBreachedIfUncontacted(tx, job)
     if (!breached) return
     const owner: EmployeeRef | null = (await findEmployeeRef(tx, job.ownerId)) ?? null
+    const { onBreach } = await getSlaSettings(tx)
     await recordActivity(tx, {
       enquiryId: job.enquiryId,
       type: 'sla_breached',
@@ -106,9 +107,10 @@ export async function actOnFirstContactDeadline(
         ...(owner ? { employee: owner } : {}),
         ...(breached.dueAt ? { dueAt: breached.dueAt.toISOString() } : {}),
         reason: 'no first contact before the deadline',
+        // What the SLA did about it: notify only, release to the pool, or reassign.
+        action: onBreach,
       },
     })
-    const { onBreach } = await getSlaSettings(tx)
     if (onBreach === 'notify') return
     await returnToPool(tx, job.enquiryId)
     await recordActivity(tx, {

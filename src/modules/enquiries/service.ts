@@ -36,6 +36,7 @@ import {
   setStatus,
 } from './repository.js'
 import { isClosed, type StatusTarget, statusChange } from './rules.js'
+import { toEnquiryView } from './views.js'
 
 export type Actor = Pick<Employee, 'id' | 'role'>
 
@@ -222,6 +223,12 @@ async function requireEnquiry(db: Db, id: string): Promise<EnquiryRecord> {
   const enquiry = await findEnquiry(db, id)
   if (!enquiry) throw new AppError('ENQUIRY_NOT_FOUND')
   return enquiry
+}
+
+/** The enquiry as GET /api/enquiries/:id shows it, without notes or activity (event payloads). */
+export async function findEnquiryView(db: Db, id: string) {
+  const enquiry = await findEnquiry(db, id)
+  return enquiry && toEnquiryView(enquiry)
 }
 
 /**

@@ -46,8 +46,11 @@ export function readMongoExport(text: string): { records: SourceRecord[]; errors
 }
 
 /** Rows as the tables hold them (the phone's digits are generated; tokens start at version 0). */
-// Availability and caps are ours: an imported employee starts with the defaults.
-export type ImportedEmployee = Omit<EmployeeRow, 'tokenVersion' | 'available' | 'maxOpenLeads'>
+// Availability, caps and notification choices are ours: an imported employee starts with the defaults.
+export type ImportedEmployee = Omit<
+  EmployeeRow,
+  'tokenVersion' | 'available' | 'maxOpenLeads' | 'emailNotifications'
+>
 export type ImportedNote = Omit<typeof notes.$inferSelect, 'enquiryId'>
 // First-contact clocks and follow-ups are ours: an imported enquiry has none.
 export type ImportedEnquiry = Omit<

@@ -7,6 +7,7 @@ import {
   enquiries,
   notes,
   personalActivityDetails,
+  webhookDeliveries,
 } from '../../db/schema/index.js'
 
 /**
@@ -91,6 +92,11 @@ export async function anonymiseEnquiries(db: Db, ids: string[]): Promise<void> {
     })
     .where(inArray(enquiries.id, ids))
   await db.update(notes).set({ text: ERASED_MARKER }).where(inArray(notes.enquiryId, ids))
+  // A receiver's answer may echo the payload back: the delivery log keeps no copy of it.
+  await db
+    .update(webhookDeliveries)
+    .set({ responseBody: null })
+    .where(inArray(webhookDeliveries.enquiryId, ids))
   for (const key of personalActivityDetails) {
     await db
       .update(activity)

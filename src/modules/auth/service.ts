@@ -1,6 +1,6 @@
 import type { Static } from 'typebox'
 import type { Db } from '../../db/client.js'
-import { AppError } from '../../errors.js'
+import { AppError, validationFailed } from '../../errors.js'
 import { hashPassword, isLegacyHash, verifyAgainstDummy, verifyPassword } from '../../passwords.js'
 import {
   type Employee,
@@ -136,7 +136,10 @@ export async function updateMe(
     if (changes.notifications !== undefined) {
       employee = await setEmailNotifications(tx, id, changes.notifications.email)
     }
-    if (!employee) throw new AppError('EMPLOYEE_NOT_FOUND')
+    if (!employee) {
+      const message = 'send available or notifications'
+      throw validationFailed(`Validation failed: ${message}`, [{ field: 'body', message }])
+    }
     return employee
   })
 }

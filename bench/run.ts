@@ -29,7 +29,8 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '1,10,50' },
     out: { type: 'string', default: join(import.meta.dirname, 'results.md') },
-    // For quick iterations: pool,deep,mine,lists,submit,claim,login,race,storm,export,login-timing
+    // For quick iterations: pool,deep,mine,lists,submit,routing,claim,login,race,storm,export,
+    // login-timing
     // (default: all).
     only: { type: 'string', default: 'all' },
     // Where the lists scenario's plans go (default bench/plans-lists-<rows>.md).
@@ -202,6 +203,45 @@ const submitBody = JSON.stringify({
   courseInterest: 'Web Development',
   message: 'I would like to know more',
 })
+
+const ROUTING_SCENARIO = 'submit enquiry, 3 routing rules'
+
+/** Three active rules over the seeded counselors (round-robin and least-loaded); their ids. */
+async function createRoutingRules(url: string, token: string): Promise<string[]> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  const listed = await fetch(`${url}/api/employees?role=counselor&isActive=true&limit=10`, {
+    headers,
+  })
+  const counselorIds = ((await listed.json()) as { data: { _id: string }[] }).data.map(
+    (employee) => employee._id,
+  )
+  const rules = [
+    {
+      name: 'High priority',
+      position: 1,
+      match: { priorities: ['high'] },
+      strategy: 'least_loaded',
+    },
+    {
+      name: 'Web leads',
+      position: 2,
+      match: { sources: ['website'], courses: ['web development'] },
+      strategy: 'round_robin',
+    },
+    { name: 'Everything else', position: 3, strategy: 'least_loaded' },
+  ]
+  const ids: string[] = []
+  for (const rule of rules) {
+    const response = await fetch(`${url}/api/routing-rules`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ ...rule, counselorIds }),
+    })
+    if (response.status !== 201) throw new Error(`routing rule: ${response.status}`)
+    ids.push(((await response.json()) as { data: { _id: string } }).data._id)
+  }
+  return ids
+}
 
 /** /health measured while 20 connections keep logging in: hashing must not block the event loop. */
 async function loginStorm(url: string, server: ChildProcess): Promise<void> {
@@ -473,6 +513,24 @@ async function measureSubmit({ app, floors }: Bench, connections: number) {
     await measure('submit enquiry', floor.mode, floor.child, submit(floor.url, connections))
 }
 
+/**
+ * The same submits with three active rules: the first does not match, the second routes every one
+ * round-robin; least-loaded counts the counselors' open leads on each. Compared with plain submit.
+ */
+async function measureRouting(bench: Bench, connections: number) {
+  const { app, admin } = bench
+  if (!wants('submit'))
+    await measure('submit enquiry', 'app', app.child, submit(app.url, connections))
+  const ruleIds = await createRoutingRules(app.url, admin.token)
+  await measure(ROUTING_SCENARIO, 'app', app.child, submit(app.url, connections))
+  for (const id of ruleIds) {
+    await fetch(`${app.url}/api/routing-rules/${id}`, {
+      method: 'DELETE',
+      headers: auth(admin.token),
+    })
+  }
+}
+
 async function measureClaims({ app, claimer }: Bench, connections: number) {
   await measure('claim distinct ids', 'app', app.child, {
     url: app.url,
@@ -500,6 +558,7 @@ const PER_LEVEL: [string, (bench: Bench, connections: number) => Promise<void>][
   ['deep', measureDeepPages],
   ['mine', measureMyEnquiries],
   ['submit', measureSubmit],
+  ['routing', measureRouting],
   ['claim', measureClaims],
   ['login', measureLogin],
 ]
@@ -601,6 +660,12 @@ function targetLines(find: Find): string[] {
         `| ${scenario} ≥ ${minFull}× (a), ≥ ${minMinimal}× (a′) | ${c} | ${vsFull?.toFixed(2) ?? '–'}×, ${vsMinimal?.toFixed(2) ?? '–'}× | ${rows === 100_000 ? verdict(vsFull === undefined || vsMinimal === undefined ? undefined : vsFull >= minFull && vsMinimal >= minMinimal) : 'for reference: this target is set at 100,000 rows'} |`,
       )
     }
+    const plain = rps('submit enquiry', 'app', c)
+    const routed = rps(ROUTING_SCENARIO, 'app', c)
+    const routingRatio = plain && routed ? routed / plain : undefined
+    lines.push(
+      `| ${ROUTING_SCENARIO} ≥ 0.85× submit with routing off | ${c} | ${routingRatio?.toFixed(2) ?? '–'}× | ${verdict(routingRatio === undefined ? undefined : routingRatio >= 0.85)} |`,
+    )
     const page1 = find('pool page 1', 'app', c)?.result.p99
     for (const deep of ['pool page 500 by offset', 'pool page 500 by cursor']) {
       const p99 = find(deep, 'app', c)?.result.p99

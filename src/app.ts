@@ -9,11 +9,16 @@ import authRoutes from './modules/auth/routes.js'
 import employeeRoutes from './modules/employees/routes.js'
 import { ensureBootstrapAdmin, findCaller } from './modules/employees/service.js'
 import enquiryRoutes from './modules/enquiries/routes.js'
+import outboxPlugin from './modules/events/outbox.js'
 import eventRoutes from './modules/events/routes.js'
 import healthRoutes from './modules/health/routes.js'
+import notificationsPlugin from './modules/notifications/plugin.js'
 import retentionJob from './modules/privacy/retention.js'
 import privacyRoutes from './modules/privacy/routes.js'
 import reportRoutes from './modules/reports/routes.js'
+import routingRoutes from './modules/routing/routes.js'
+import slaRoutes from './modules/sla/routes.js'
+import webhookRoutes from './modules/webhooks/routes.js'
 import authPlugin from './plugins/auth.js'
 import consolePlugin from './plugins/console.js'
 import databasePlugin from './plugins/database.js'
@@ -117,17 +122,22 @@ export async function buildApp(
     ...config.jobs,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
   })
+  await app.register(outboxPlugin, { pollMs: config.jobs.pollIntervalSeconds * 1000 })
   await app.register(docsPlugin)
 
   await app.register(healthRoutes)
   await app.register(authRoutes, { prefix: '/api/auth', config })
   await app.register(enquiryRoutes, { prefix: '/api/enquiries', config })
   await app.register(employeeRoutes, { prefix: '/api/employees' })
+  await app.register(routingRoutes, { prefix: '/api/routing-rules' })
+  await app.register(slaRoutes, { prefix: '/api/settings' })
   await app.register(reportRoutes, { prefix: '/api' })
   await app.register(eventRoutes, { prefix: '/api' })
   await app.register(auditRoutes, { prefix: '/api/audit' })
   await app.register(privacyRoutes, { prefix: '/api/privacy' })
   await app.register(retentionJob, { days: config.privacy.retentionClosedDays })
+  await app.register(webhookRoutes, { prefix: '/api/webhooks', config })
+  await app.register(notificationsPlugin, { config })
   await app.register(consolePlugin, { config })
   return app
 }

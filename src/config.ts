@@ -58,6 +58,14 @@ const EnvSchema = Type.Object({
   PRIVACY_NOTICE_VERSION: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   REQUIRE_PRIVACY_CONSENT: Type.Boolean({ default: false }),
   RETENTION_CLOSED_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: 36500 })),
+  WEBHOOK_RETRY_DELAYS: Type.String({
+    pattern: '^\\s*[0-9]+[smhd]?(\\s*,\\s*[0-9]+[smhd]?)*\\s*$',
+    default: '5s,30s,2m,10m,1h,6h',
+  }),
+  WEBHOOK_ALLOW_PRIVATE: Type.Boolean({ default: false }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  MAIL_FROM: Type.String({ minLength: 3, maxLength: 254, default: 'CRM <no-reply@localhost>' }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -130,6 +138,16 @@ export interface Config {
     /** Converted or lost enquiries closed longer ago than this are erased daily; unset: kept. */
     retentionClosedDays: number | undefined
   }
+  webhooks: {
+    /** The wait before each retry of a failed delivery (seconds); its length is the retry count. */
+    retryDelaysSeconds: number[]
+    /** Deliver to loopback, private, link-local and metadata addresses too (tests, on-premise). */
+    allowPrivate: boolean
+  }
+  /** Email notifications; undefined: off. */
+  mail: { smtpUrl: string; from: string } | undefined
+  /** Where the console is reached from outside, for links in emails (no trailing slash). */
+  publicUrl: string
 }
 
 export class ConfigError extends Error {
@@ -188,6 +206,9 @@ const PATTERN_HINTS: Record<string, string> = {
   JWT_EXPIRE: 'must be a duration such as 7d, 12h, 30m, 45s or a number of seconds',
   FORM_EMBED_ORIGINS: 'must be a comma-separated list of origins such as https://www.example.edu',
   PRIVACY_NOTICE_URL: 'must be an http:// or https:// address',
+  WEBHOOK_RETRY_DELAYS: 'must be a comma-separated list of durations such as 5s,30s,2m,1h',
+  SMTP_URL: 'must start with smtp:// or smtps://',
+  PUBLIC_URL: 'must be an http(s) URL such as https://crm.example.edu',
 }
 
 /** One line naming the offending variable, e.g. "PORT must be integer". */
@@ -354,5 +375,11 @@ function toConfig(env: Env): Config {
       consentRequired: env.REQUIRE_PRIVACY_CONSENT,
       retentionClosedDays: env.RETENTION_CLOSED_DAYS,
     },
+    webhooks: {
+      retryDelaysSeconds: splitList(env.WEBHOOK_RETRY_DELAYS).map(parseDuration),
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+    },
+    mail: env.SMTP_URL === undefined ? undefined : { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
   }
 }

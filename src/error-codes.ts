@@ -9,7 +9,10 @@ export const errorCodes = {
   VALIDATION_FAILED: { status: 400, message: 'Validation failed' },
   INVALID_JSON: { status: 400, message: 'Request body is not valid JSON' },
   BAD_REQUEST: { status: 400, message: 'Bad request' },
-  NOTHING_TO_CHANGE: { status: 400, message: 'Nothing to change: send name, role or isActive' },
+  NOTHING_TO_CHANGE: {
+    status: 400,
+    message: 'Nothing to change: send name, role, isActive or maxOpenLeads',
+  },
   CURRENT_PASSWORD_INCORRECT: { status: 400, message: 'Current password is incorrect' },
   PASSWORD_UNCHANGED: {
     status: 400,
@@ -35,6 +38,9 @@ export const errorCodes = {
   ROUTE_NOT_FOUND: { status: 404, message: 'Route not found' },
   ENQUIRY_NOT_FOUND: { status: 404, message: 'Enquiry not found' },
   EMPLOYEE_NOT_FOUND: { status: 404, message: 'Employee not found' },
+  ROUTING_RULE_NOT_FOUND: { status: 404, message: 'Routing rule not found' },
+  WEBHOOK_NOT_FOUND: { status: 404, message: 'Webhook not found' },
+  DELIVERY_NOT_FOUND: { status: 404, message: 'Delivery not found' },
   // 408
   REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive' },
   // 409
@@ -52,10 +58,18 @@ export const errorCodes = {
     status: 409,
     message: 'The enquiry could not be saved, please submit it again',
   },
+  AT_CAPACITY: {
+    status: 409,
+    message: 'You already hold as many open enquiries as your limit allows',
+  },
   CANNOT_CHANGE_SELF: { status: 409, message: 'You cannot deactivate or demote yourself' },
   LAST_ADMIN: {
     status: 409,
     message: 'The last active admin cannot be deactivated or demoted',
+  },
+  DELIVERY_PENDING: {
+    status: 409,
+    message: 'This delivery is still pending: its next attempt is already scheduled',
   },
   // 413, 415
   BODY_TOO_LARGE: { status: 413, message: 'Request body is too large' },

@@ -50,11 +50,13 @@ describe('GET /api/employees', () => {
     const row = body.data.find((e) => e._id === busy.id)
     assert.deepEqual(Object.keys(row ?? {}).sort(), [
       '_id',
+      'available',
       'createdAt',
       'email',
       'id',
       'isActive',
       'lastLogin',
+      'maxOpenLeads',
       'name',
       'openLeads',
       'role',

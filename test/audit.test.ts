@@ -86,6 +86,59 @@ describe('GET /api/audit', () => {
     )
   })
 
+  test('routing rules created, changed and removed, and SLA settings saved, each leave one entry; a refused change none', async (t) => {
+    const app = await buildTestApp(t)
+    const admin = await createEmployee(app, { role: 'admin' })
+    const counselor = await createEmployee(app)
+    const rules = (
+      method: 'POST' | 'PATCH' | 'DELETE',
+      url: string,
+      payload?: Record<string, unknown>,
+    ) => call(app, { method, url: `/api/routing-rules${url}`, token: admin.token, payload })
+    const created = await rules('POST', '', {
+      name: 'MBA leads',
+      position: 1,
+      strategy: 'round_robin',
+      counselorIds: [counselor.id],
+    })
+    assert.equal(created.status, 201)
+    const ruleId = (created.body.data as { _id: string })._id
+    assert.equal((await rules('PATCH', `/${ruleId}`, { active: false })).status, 200)
+    assert.equal((await rules('PATCH', `/${ruleId}`, { counselorIds: [admin.id] })).status, 400)
+    assert.equal((await rules('DELETE', `/${ruleId}`)).status, 200)
+    const sla = {
+      enabled: true,
+      firstContact: { high: 'PT30M', medium: 'PT4H', low: 'P1D' },
+      businessHours: null,
+      onBreach: 'notify',
+      warnBefore: 'PT10M',
+    }
+    const saved = await call(app, {
+      method: 'PUT',
+      url: '/api/settings/sla',
+      token: admin.token,
+      payload: sla,
+    })
+    assert.equal(saved.status, 200)
+
+    const { data } = await auditEntries(app, admin.token)
+    assert.deepEqual(
+      data.map((entry) => entry.action),
+      [
+        'sla_settings.changed',
+        'routing_rule.deleted',
+        'routing_rule.updated',
+        'routing_rule.created',
+      ],
+    )
+    for (const entry of data) assert.equal(entry.actor?._id, admin.id)
+    const rule = { _id: ruleId, name: 'MBA leads' }
+    assert.deepEqual(data[1]?.details, { rule })
+    assert.deepEqual(data[2]?.details, { rule, changes: { active: false } })
+    assert.deepEqual((data[3]?.details as { rule?: unknown } | undefined)?.rule, rule)
+    assert.deepEqual(data[0]?.details, { settings: sla })
+  })
+
   test('create-admin promoting and reactivating someone is recorded as the system’s doing', async (t) => {
     const app = await buildTestApp(t)
     const admin = await createEmployee(app, { role: 'admin' })

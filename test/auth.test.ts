@@ -332,15 +332,19 @@ describe('GET /api/auth/me', () => {
     assert.equal(status, 200)
     const data = body.data as { employee: Record<string, unknown> }
     assert.deepEqual(Object.keys(data.employee).sort(), [
+      'available',
       'createdAt',
       'email',
       'id',
       'isActive',
       'lastLogin',
+      'maxOpenLeads',
       'name',
+      'notifications',
       'role',
     ])
     assert.equal(data.employee.isActive, true)
+    assert.deepEqual(data.employee.notifications, { email: true })
     assert.equal(data.employee.name, 'Jane Roe')
     assert.ok(!Number.isNaN(Date.parse(String(data.employee.lastLogin))))
     assert.ok(!/password/i.test(response.body))

@@ -78,7 +78,9 @@ export const forEmployees =
   }
 
 export const forAdmins =
-  (routes: FastifyPluginAsyncTypebox): FastifyPluginAsyncTypebox =>
+  <Options extends object = Record<never, never>>(
+    routes: FastifyPluginAsyncTypebox<Options>,
+  ): FastifyPluginAsyncTypebox<Options> =>
   async (app, options) => {
     app.addHook('preValidation', app.requireAdmin)
     await routes(app, options)

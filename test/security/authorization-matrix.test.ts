@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { eq } from 'drizzle-orm'
 import { createSigner } from 'fast-jwt'
 import type { FastifyInstance } from 'fastify'
-import { employees } from '../../src/db/schema/index.js'
+import { employees, webhookDeliveries, webhooks } from '../../src/db/schema/index.js'
 import { buildTestApp, call, createEmployee, TEST_JWT_SECRET, uniqueEmail } from '../support/app.js'
 import { claim, enquiryForm, submitEnquiry } from '../support/enquiries.js'
 
@@ -21,7 +21,7 @@ interface Row {
   route: string
   /** Builds the request for one cell; `enquiry` is a fresh enquiry claimed by the owner. */
   request: (enquiry: string) => {
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH'
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
     url: string
     payload?: Record<string, unknown>
   }
@@ -33,7 +33,8 @@ interface Row {
 const ALL_401 = { anonymous: 401, deactivated: 401, expired: 401 }
 const ADMIN_ONLY = { ...ALL_401, owner: 403, otherCounselor: 403, admin: 200 }
 /** Ids the rows need, filled in before the suite runs. */
-const people = { ownerId: '' }
+const people = { ownerId: '', ruleId: '', webhookId: '', doomedWebhookId: '', deliveryId: '' }
+const UNKNOWN_RULE = 'aaaaaaaaaaaaaaaaaaaaaaaa'
 
 // What the product intends, route by route: a counselor never reads or changes another
 // counselor's lead through any route; revoked and expired tokens get nowhere.
@@ -53,6 +54,11 @@ const matrix: Row[] = [
   {
     route: 'GET /api/auth/me',
     request: () => ({ method: 'GET', url: '/api/auth/me' }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 200, admin: 200 },
+  },
+  {
+    route: 'PATCH /api/auth/me',
+    request: () => ({ method: 'PATCH', url: '/api/auth/me', payload: { available: true } }),
     expected: { ...ALL_401, owner: 200, otherCounselor: 200, admin: 200 },
   },
   {
@@ -206,6 +212,62 @@ const matrix: Row[] = [
     expected: ADMIN_ONLY,
   },
   {
+    route: 'POST /api/webhooks',
+    request: () => ({
+      method: 'POST',
+      url: '/api/webhooks',
+      payload: { url: 'https://receiver.example.com/hooks', events: ['*'] },
+    }),
+    expected: { ...ADMIN_ONLY, admin: 201 },
+  },
+  {
+    route: 'GET /api/webhooks',
+    request: () => ({ method: 'GET', url: '/api/webhooks' }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'GET /api/webhooks/:id',
+    request: () => ({ method: 'GET', url: `/api/webhooks/${people.webhookId}` }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'PATCH /api/webhooks/:id',
+    request: () => ({
+      method: 'PATCH',
+      url: `/api/webhooks/${people.webhookId}`,
+      payload: { description: 'renamed' },
+    }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'DELETE /api/webhooks/:id',
+    request: () => ({ method: 'DELETE', url: `/api/webhooks/${people.doomedWebhookId}` }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'POST /api/webhooks/:id/rotate-secret',
+    request: () => ({ method: 'POST', url: `/api/webhooks/${people.webhookId}/rotate-secret` }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'GET /api/webhooks/:id/deliveries',
+    request: () => ({ method: 'GET', url: `/api/webhooks/${people.webhookId}/deliveries` }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'POST /api/webhooks/:id/deliveries/:deliveryId/retry',
+    request: () => ({
+      method: 'POST',
+      url: `/api/webhooks/${people.webhookId}/deliveries/${people.deliveryId}/retry`,
+    }),
+    expected: { ...ADMIN_ONLY, admin: 202 },
+  },
+  {
+    route: 'POST /api/webhooks/:id/test',
+    request: () => ({ method: 'POST', url: `/api/webhooks/${people.webhookId}/test` }),
+    expected: { ...ADMIN_ONLY, admin: 202 },
+  },
+  {
     route: 'GET /api/audit',
     request: () => ({ method: 'GET', url: '/api/audit' }),
     expected: ADMIN_ONLY,
@@ -223,6 +285,79 @@ const matrix: Row[] = [
       payload: { email: uniqueEmail(), reason: 'authorization matrix' },
     }),
     expected: ADMIN_ONLY,
+  },
+  {
+    route: 'GET /api/routing-rules',
+    request: () => ({ method: 'GET', url: '/api/routing-rules' }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'POST /api/routing-rules',
+    request: () => ({
+      method: 'POST',
+      url: '/api/routing-rules',
+      payload: { name: 'Matrix', position: 1000, active: false, strategy: 'pool' },
+    }),
+    expected: { ...ADMIN_ONLY, admin: 201 },
+  },
+  {
+    route: 'GET /api/routing-rules/:id',
+    request: () => ({ method: 'GET', url: `/api/routing-rules/${people.ruleId}` }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'PATCH /api/routing-rules/:id',
+    request: () => ({
+      method: 'PATCH',
+      url: `/api/routing-rules/${people.ruleId}`,
+      payload: { name: 'Renamed' },
+    }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'GET /api/enquiries/follow-ups',
+    request: () => ({ method: 'GET', url: '/api/enquiries/follow-ups?when=upcoming' }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 200, admin: 200 },
+  },
+  {
+    route: 'PUT /api/enquiries/:id/follow-up',
+    request: (enquiry) => ({
+      method: 'PUT',
+      url: `/api/enquiries/${enquiry}/follow-up`,
+      payload: { at: '2030-01-01T10:00:00Z' },
+    }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 403, admin: 200 },
+  },
+  {
+    route: 'DELETE /api/enquiries/:id/follow-up',
+    request: (enquiry) => ({ method: 'DELETE', url: `/api/enquiries/${enquiry}/follow-up` }),
+    expected: { ...ALL_401, owner: 200, otherCounselor: 403, admin: 200 },
+  },
+  {
+    route: 'GET /api/settings/sla',
+    request: () => ({ method: 'GET', url: '/api/settings/sla' }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'PUT /api/settings/sla',
+    request: () => ({
+      method: 'PUT',
+      url: '/api/settings/sla',
+      payload: {
+        enabled: false,
+        firstContact: { high: 'PT30M', medium: 'PT4H', low: 'P1D' },
+        businessHours: null,
+        onBreach: 'notify',
+        warnBefore: null,
+      },
+    }),
+    expected: ADMIN_ONLY,
+  },
+  {
+    route: 'DELETE /api/routing-rules/:id',
+    // An unknown id: the admin's cell is the 404 that follows authorization.
+    request: () => ({ method: 'DELETE', url: `/api/routing-rules/${UNKNOWN_RULE}` }),
+    expected: { ...ADMIN_ONLY, admin: 404 },
   },
 ]
 
@@ -259,6 +394,35 @@ describe('authorization matrix: every route × every kind of caller', () => {
     })
     ownerToken = owner.token
     people.ownerId = owner.id
+    const rule = await call(app, {
+      method: 'POST',
+      url: '/api/routing-rules',
+      token: admin.token,
+      payload: { name: 'Matrix rule', position: 1000, active: false, strategy: 'pool' },
+    })
+    people.ruleId = String((rule.body.data as { _id: string })._id)
+    // Endpoints nothing is subscribed to but what the rows send; a settled delivery to retry.
+    const [webhook, doomed] = await app.db
+      .insert(webhooks)
+      .values([
+        { url: 'https://receiver.example.com/a', events: ['webhook.none'], secret: 'whsec_AAAA' },
+        { url: 'https://receiver.example.com/b', events: ['webhook.none'], secret: 'whsec_AAAA' },
+      ])
+      .returning()
+    people.webhookId = webhook?.id ?? ''
+    people.doomedWebhookId = doomed?.id ?? ''
+    const [delivery] = await app.db
+      .insert(webhookDeliveries)
+      .values({
+        webhookId: people.webhookId,
+        eventId: people.webhookId,
+        eventType: 'webhook.test',
+        eventAt: new Date(),
+        status: 'failed',
+        attempts: 1,
+      })
+      .returning()
+    people.deliveryId = delivery?.id ?? ''
     tokens = {
       anonymous: undefined,
       owner: owner.token,

@@ -25,6 +25,12 @@ export const employees = pgTable(
     // Bumped to revoke every token issued before (password change, deactivation).
     tokenVersion: integer('token_version').notNull().default(0),
     lastLogin: timestamp('last_login', { withTimezone: true, mode: 'date', precision: 3 }),
+    // Whether routing may give them new leads (a counselor away says false).
+    available: boolean('available').notNull().default(true),
+    // At most this many open (claimed or contacted) leads through claims and routing; null: no cap.
+    maxOpenLeads: integer('max_open_leads'),
+    /** The employee's choice: email notifications (PATCH /api/auth/me). */
+    emailNotifications: boolean('email_notifications').notNull().default(true),
     ...timestamps,
   },
   (table) => [uniqueIndex('employees_email_lower_key').on(sql`lower(${table.email})`)],

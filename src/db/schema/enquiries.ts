@@ -44,6 +44,14 @@ export const activityTypes = [
   'released',
   'assigned',
   'erased',
+  // Routing: the first matching rule found nobody eligible, so the lead waits in the pool.
+  'left_in_pool',
+  // First-contact SLA: the deadline is near, or passed without a first contact.
+  'sla_warning',
+  'sla_breached',
+  // Follow-ups: one was set (or cleared), or has fallen due.
+  'follow_up_set',
+  'follow_up_due',
 ] as const
 
 export const enquiryStatus = pgEnum('enquiry_status', enquiryStatuses)
@@ -82,6 +90,31 @@ export const enquiries = pgTable(
     // Set when the person's data was erased (modules/privacy): name, email, phone and message
     // then hold ERASED_MARKER, and the row no longer stands for a person.
     erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date', precision: 3 }),
+    // First-contact SLA, set when the lead gets an owner while the SLA is on: when the owner must
+    // have contacted them by, when to warn, when they did (its first status change away from
+    // claimed), and when the deadline passed without it.
+    firstContactDueAt: timestamp('first_contact_due_at', {
+      withTimezone: true,
+      mode: 'date',
+      precision: 3,
+    }),
+    firstContactWarnAt: timestamp('first_contact_warn_at', {
+      withTimezone: true,
+      mode: 'date',
+      precision: 3,
+    }),
+    firstContactedAt: timestamp('first_contacted_at', {
+      withTimezone: true,
+      mode: 'date',
+      precision: 3,
+    }),
+    firstContactBreachedAt: timestamp('first_contact_breached_at', {
+      withTimezone: true,
+      mode: 'date',
+      precision: 3,
+    }),
+    followUpAt: timestamp('follow_up_at', { withTimezone: true, mode: 'date', precision: 3 }),
+    followUpNote: varchar('follow_up_note', { length: 500 }),
     ...timestamps,
   },
   (table) => [
@@ -118,6 +151,9 @@ export const enquiries = pgTable(
       .where(sql`${table.status} = 'unclaimed'`),
     index('enquiries_owner_idx').on(table.claimedBy, table.claimedAt, table.id),
     index('enquiries_created_idx').on(table.createdAt, table.id),
+    index('enquiries_follow_up_idx')
+      .on(table.claimedBy, table.followUpAt, table.id)
+      .where(sql`${table.followUpAt} IS NOT NULL`),
     // Substring search (pg_trgm): one index over the pool, whose searches then visit only the
     // pool's rows, and one over the rest. Each enquiry is in one of them, so a new enquiry costs
     // one trigram index entry; a search of every enquiry reads both.
@@ -192,10 +228,24 @@ export interface ActivityDetails {
   employee?: EmployeeRef
   previousOwner?: EmployeeRef | null
   reason?: string
+  /** SLA breach: what was done about it (notify, release, reassign). */
+  action?: string
+  /** Routing: the rule that decided and how. */
+  rule?: { _id: string; name: string }
+  strategy?: string
+  /** An admin assigned beyond the employee's cap: how many they held, and the cap. */
+  overCapacity?: { openLeads: number; maxOpenLeads: number }
+  /** SLA: the deadline concerned; follow-ups: when, and the note. */
+  dueAt?: string
+  followUpAt?: string | null
+  note?: string | null
 }
 
 /** Activity details that hold what the person wrote: erasure replaces them (modules/privacy). */
-export const personalActivityDetails = ['message'] as const satisfies (keyof ActivityDetails)[]
+export const personalActivityDetails = [
+  'message',
+  'note',
+] as const satisfies (keyof ActivityDetails)[]
 
 export const activity = pgTable(
   'activity',

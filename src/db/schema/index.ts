@@ -1,4 +1,7 @@
 export * from './audit.js'
 export * from './employees.js'
 export * from './enquiries.js'
+export * from './events.js'
 export * from './privacy.js'
+export * from './routing.js'
+export * from './settings.js'

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.js'
+import type { Employee } from '../../db/schema/index.js'
 import { currentEmployee, forEmployees } from '../../plugins/auth.js'
 import { byIp } from '../../plugins/security.js'
 import { responses } from '../../schemas.js'
@@ -12,8 +13,20 @@ import {
   MeResponse,
   RegisterBody,
   RegisterResponse,
+  UpdateMeBody,
 } from './schemas.js'
-import { changePassword, logIn, registerEmployee } from './service.js'
+import {
+  changePassword,
+  logIn,
+  registerEmployee,
+  toEmployeeFieldsView,
+  updateMe,
+} from './service.js'
+
+const toMeView = (employee: Employee) => ({
+  ...toEmployeeFieldsView(employee),
+  notifications: { email: employee.emailNotifications },
+})
 
 const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
   const lockoutFor = (scope: string) =>
@@ -97,22 +110,28 @@ const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { 
             response: responses({ 200: MeResponse }, [401]),
           },
         },
+        async (request) => ({
+          success: true as const,
+          data: { employee: toMeView(currentEmployee(request)) },
+        }),
+      )
+
+      app.patch(
+        '/me',
+        {
+          schema: {
+            tags: ['auth'],
+            summary: 'Change your own settings: available for routed leads, email notifications',
+            security: [{ bearerAuth: [] }],
+            body: UpdateMeBody,
+            response: responses({ 200: MeResponse }, [400, 401]),
+          },
+        },
         async (request) => {
-          const { id, name, email, role, isActive, lastLogin, createdAt } = currentEmployee(request)
-          return {
-            success: true as const,
-            data: {
-              employee: {
-                id,
-                name,
-                email,
-                role,
-                isActive,
-                lastLogin: lastLogin?.toISOString() ?? null,
-                createdAt: createdAt.toISOString(),
-              },
-            },
-          }
+          const { id } = currentEmployee(request)
+          const employee = await updateMe(app.db, id, request.body)
+          app.forgetCaller(id)
+          return { success: true as const, data: { employee: toMeView(employee) } }
         },
       )
 

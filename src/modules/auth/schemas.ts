@@ -55,11 +55,32 @@ export const MeResponse = Type.Object({
     employee: Type.Object({
       ...EmployeeBase,
       isActive: Type.Boolean(),
+      available: Type.Boolean({ description: 'whether routing may give you new leads' }),
+      maxOpenLeads: Type.Union([Type.Integer(), Type.Null()], {
+        description: 'your cap on open leads, set by an admin; null: none',
+      }),
       lastLogin: Type.Union([DateTime, Type.Null()]),
       createdAt: DateTime,
+      notifications: Type.Object({
+        email: Type.Boolean({ description: 'emails about their leads (docs/webhooks.md)' }),
+      }),
     }),
   }),
 })
+
+export const UpdateMeBody = Type.Object(
+  {
+    available: Type.Optional(
+      Type.Boolean({
+        description: 'false: routing stops giving you new leads (holiday, training); true resumes',
+      }),
+    ),
+    notifications: Type.Optional(
+      Type.Object({ email: Type.Boolean() }, { additionalProperties: false, minProperties: 1 }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
 
 export const ChangePasswordBody = Type.Object(
   { currentPassword: Type.String({ minLength: 1, maxLength: 128 }), newPassword: Password },

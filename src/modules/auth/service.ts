@@ -1,6 +1,6 @@
 import type { Static } from 'typebox'
 import type { Db } from '../../db/client.js'
-import { AppError } from '../../errors.js'
+import { AppError, validationFailed } from '../../errors.js'
 import { hashPassword, isLegacyHash, verifyAgainstDummy, verifyPassword } from '../../passwords.js'
 import {
   type Employee,
@@ -9,7 +9,12 @@ import {
   insertEmployee,
   recordLogin,
   replacePassword,
+  setAvailability,
+  setEmailNotifications,
 } from '../employees/service.js'
+
+export { toEmployeeFieldsView } from '../employees/service.js'
+
 import type { Lockout } from './lockout.js'
 import type { ChangePasswordBody, LoginBody, RegisterBody } from './schemas.js'
 
@@ -116,4 +121,25 @@ export async function changePassword(
   const employee = await replacePassword(db, employeeId, await hashPassword(input.newPassword))
   if (!employee) throw new AppError('UNAUTHENTICATED')
   return employee
+}
+
+/** Your own settings: whether routing may give you new leads. */
+/** An employee's own settings: availability for routed leads, email notifications. */
+export async function updateMe(
+  db: Db,
+  id: string,
+  changes: { available?: boolean | undefined; notifications?: { email: boolean } | undefined },
+): Promise<Employee> {
+  return db.transaction(async (tx) => {
+    let employee: Employee | undefined
+    if (changes.available !== undefined) employee = await setAvailability(tx, id, changes.available)
+    if (changes.notifications !== undefined) {
+      employee = await setEmailNotifications(tx, id, changes.notifications.email)
+    }
+    if (!employee) {
+      const message = 'send available or notifications'
+      throw validationFailed(`Validation failed: ${message}`, [{ field: 'body', message }])
+    }
+    return employee
+  })
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, or, sql } from 'drizzle-orm'
+import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { preparedStatements } from '../../db/prepared.js'
 import {
@@ -7,6 +7,7 @@ import {
   type EmployeeRole,
   type EmployeeRow,
   employees,
+  enquiries,
   heldStatuses,
 } from '../../db/schema/index.js'
 
@@ -19,6 +20,9 @@ const publicColumns = {
   isActive: employees.isActive,
   tokenVersion: employees.tokenVersion,
   lastLogin: employees.lastLogin,
+  available: employees.available,
+  maxOpenLeads: employees.maxOpenLeads,
+  emailNotifications: employees.emailNotifications,
   createdAt: employees.createdAt,
 }
 
@@ -123,7 +127,7 @@ export interface EmployeeFilter {
   q?: string
 }
 
-export interface EmployeeListRow extends Omit<Employee, 'tokenVersion'> {
+export interface EmployeeListRow extends Omit<Employee, 'tokenVersion' | 'emailNotifications'> {
   openLeads: number
 }
 
@@ -166,6 +170,8 @@ export async function listEmployees(
         role: employees.role,
         isActive: employees.isActive,
         lastLogin: employees.lastLogin,
+        available: employees.available,
+        maxOpenLeads: employees.maxOpenLeads,
         createdAt: employees.createdAt,
         openLeads,
       })
@@ -198,7 +204,14 @@ export async function countActiveAdmins(db: Db): Promise<number> {
 export async function updateEmployee(
   db: Db,
   id: string,
-  changes: { name?: string; role?: EmployeeRole; isActive?: boolean; revokeTokens?: boolean },
+  changes: {
+    name?: string
+    role?: EmployeeRole
+    isActive?: boolean
+    available?: boolean
+    maxOpenLeads?: number | null
+    revokeTokens?: boolean
+  },
 ): Promise<Employee | undefined> {
   const { revokeTokens, ...fields } = changes
   const [row] = await db
@@ -213,20 +226,64 @@ export async function updateEmployee(
   return row
 }
 
+export interface Capacity extends EmployeeRef {
+  role: EmployeeRole
+  isActive: boolean
+  available: boolean
+  maxOpenLeads: number | null
+}
+
 /**
- * The employee if active, with a share lock held until the transaction ends: they cannot be
- * deactivated meanwhile, while others may still read and share-lock them.
+ * The employees with what decides whether they may take another lead, each row locked until the
+ * transaction ends (in id order, so two lockers never wait on each other): claims and routings
+ * that could take one of them past their cap queue here, and each counts their leads afresh.
  */
-export async function shareLockActiveEmployee(
-  db: Db,
-  employeeId: string,
-): Promise<EmployeeRef | undefined> {
-  const [row] = await db
-    .select({ _id: employees.id, name: employees.name, email: employees.email })
+export async function lockCapacityOf(db: Db, employeeIds: string[]): Promise<Capacity[]> {
+  if (employeeIds.length === 0) return []
+  return db
+    .select({
+      _id: employees.id,
+      name: employees.name,
+      email: employees.email,
+      role: employees.role,
+      isActive: employees.isActive,
+      available: employees.available,
+      maxOpenLeads: employees.maxOpenLeads,
+    })
     .from(employees)
-    .where(and(eq(employees.id, employeeId), eq(employees.isActive, true)))
-    .for('share')
-  return row
+    .where(inArray(employees.id, employeeIds))
+    .orderBy(asc(employees.id))
+    .for('update')
+}
+
+/** The employees' role and whether they are active (routing rules name counselors). */
+export async function findRolesOf(
+  db: Db,
+  employeeIds: string[],
+): Promise<{ id: string; role: EmployeeRole; isActive: boolean }[]> {
+  if (employeeIds.length === 0) return []
+  return db
+    .select({ id: employees.id, role: employees.role, isActive: employees.isActive })
+    .from(employees)
+    .where(inArray(employees.id, employeeIds))
+}
+
+/** Open (claimed or contacted) leads held by each of the employees; zero counts included. */
+export async function countOpenLeadsOf(
+  db: Db,
+  employeeIds: string[],
+): Promise<Map<string, number>> {
+  const counts = new Map(employeeIds.map((id) => [id, 0]))
+  if (employeeIds.length === 0) return counts
+  const rows = await db
+    .select({ claimedBy: enquiries.claimedBy, count: sql<number>`count(*)::int` })
+    .from(enquiries)
+    .where(
+      and(inArray(enquiries.claimedBy, employeeIds), inArray(enquiries.status, [...heldStatuses])),
+    )
+    .groupBy(enquiries.claimedBy)
+  for (const row of rows) if (row.claimedBy) counts.set(row.claimedBy, row.count)
+  return counts
 }
 
 export async function findEmployeeRef(db: Db, id: string): Promise<EmployeeRef | undefined> {
@@ -234,5 +291,19 @@ export async function findEmployeeRef(db: Db, id: string): Promise<EmployeeRef |
     .select({ _id: employees.id, name: employees.name, email: employees.email })
     .from(employees)
     .where(eq(employees.id, id))
+  return row
+}
+
+/** An employee's own choice of email notifications. */
+export async function setEmailNotificationsOf(
+  db: Db,
+  id: string,
+  enabled: boolean,
+): Promise<Employee | undefined> {
+  const [row] = await db
+    .update(employees)
+    .set({ emailNotifications: enabled, updatedAt: sql`now()` })
+    .where(eq(employees.id, id))
+    .returning(publicColumns)
   return row
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { currentEmployee } from '../../plugins/auth.js'
 import { IdParams, responses } from '../../schemas.js'
 import { countLeadsByStatusOf, releaseLeadsOfDeactivated } from '../enquiries/service.js'
-import { type Employee, listEmployees } from './repository.js'
+import { listEmployees } from './repository.js'
 import {
   EmployeeDetailResponse,
   EmployeeListQuery,
@@ -10,17 +10,16 @@ import {
   UpdateEmployeeBody,
   UpdateEmployeeResponse,
 } from './schemas.js'
-import { getEmployee, updateEmployeeAsAdmin } from './service.js'
+import {
+  type EmployeeFields,
+  getEmployee,
+  toEmployeeFieldsView,
+  updateEmployeeAsAdmin,
+} from './service.js'
 
-const toEmployeeView = (employee: Omit<Employee, 'tokenVersion'>) => ({
+const toEmployeeView = (employee: EmployeeFields) => ({
   _id: employee.id,
-  id: employee.id,
-  name: employee.name,
-  email: employee.email,
-  role: employee.role,
-  isActive: employee.isActive,
-  lastLogin: employee.lastLogin?.toISOString() ?? null,
-  createdAt: employee.createdAt.toISOString(),
+  ...toEmployeeFieldsView(employee),
 })
 
 const security = [{ bearerAuth: [] }]

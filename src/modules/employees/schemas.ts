@@ -2,6 +2,11 @@ import { Type } from 'typebox'
 import { DateTime, Identity, Limit, Page } from '../../schemas.js'
 import { Role } from '../auth/schemas.js'
 
+const MaxOpenLeads = Type.Union([Type.Integer({ minimum: 0, maximum: 100_000 }), Type.Null()], {
+  description:
+    'at most this many open (claimed or contacted) leads through claims and routing; null: no cap',
+})
+
 export const EmployeeListQuery = Type.Object(
   {
     page: Page,
@@ -20,6 +25,8 @@ const EmployeeFields = {
   role: Role,
   isActive: Type.Boolean(),
   lastLogin: Type.Union([DateTime, Type.Null()]),
+  available: Type.Boolean({ description: 'whether routing may give them new leads' }),
+  maxOpenLeads: MaxOpenLeads,
   createdAt: DateTime,
 }
 
@@ -57,6 +64,7 @@ export const UpdateEmployeeBody = Type.Object(
     name: Type.Optional(Type.String({ minLength: 2, maxLength: 100, transform: ['trim'] })),
     role: Type.Optional(Role),
     isActive: Type.Optional(Type.Boolean()),
+    maxOpenLeads: Type.Optional(MaxOpenLeads),
   },
   { additionalProperties: false, minProperties: 1 },
 )

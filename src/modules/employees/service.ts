@@ -4,20 +4,25 @@ import { AppError } from '../../errors.js'
 import { hashPassword } from '../../passwords.js'
 import { StartupError } from '../../startup-failure.js'
 import { recordAudit } from '../audit/service.js'
+import { recordEmployeeEvent } from '../events/service.js'
 import {
+  type Capacity,
   countActiveAdmins,
+  countOpenLeadsOf,
   type Employee,
   type EmployeeRef,
   findEmployeeById,
   findEmployeeRef,
   findEmployeeWithHashByEmail,
   findEmployeeWithHashById,
+  findRolesOf,
   insertEmployee,
   lockAdminChanges,
+  lockCapacityOf,
   lockEmployee,
   recordLogin,
   replacePassword,
-  shareLockActiveEmployee,
+  setEmailNotificationsOf,
   updateEmployee,
 } from './repository.js'
 
@@ -49,6 +54,7 @@ export interface EmployeeChanges {
   name?: string
   role?: EmployeeRole
   isActive?: boolean
+  maxOpenLeads?: number | null
 }
 
 /**
@@ -64,7 +70,7 @@ export async function updateEmployeeAsAdmin(
   /** Runs in the deactivating transaction: the enquiries module gives their open leads back. */
   onDeactivated: (tx: Db, employee: EmployeeRef) => Promise<unknown>,
 ): Promise<Employee> {
-  if (changes.name === undefined && changes.role === undefined && changes.isActive === undefined) {
+  if (Object.values(changes).every((value) => value === undefined)) {
     throw new AppError('NOTHING_TO_CHANGE')
   }
   return db.transaction(async (tx) => {
@@ -85,7 +91,10 @@ export async function updateEmployeeAsAdmin(
     const updated = await updateEmployee(tx, id, { ...changes, revokeTokens: deactivating })
     if (!updated) throw new AppError('EMPLOYEE_NOT_FOUND')
     const employee = { _id: target.id, name: target.name, email: target.email }
-    if (deactivating) await onDeactivated(tx, employee)
+    if (deactivating) {
+      await onDeactivated(tx, employee)
+      await recordEmployeeEvent(tx, 'employee.deactivated', target.id, actor.id)
+    }
     await auditAccessChanges(tx, target, updated, actor.id)
     return updated
   })
@@ -117,6 +126,39 @@ async function auditAccessChanges(
   }
 }
 
+/** A counselor away (holiday, training) stops receiving routed leads; back, they resume. */
+export async function setAvailability(db: Db, id: string, available: boolean): Promise<Employee> {
+  const updated = await updateEmployee(db, id, { available })
+  if (!updated) throw new AppError('EMPLOYEE_NOT_FOUND')
+  return updated
+}
+
+export type EmployeeFields = Omit<Employee, 'tokenVersion' | 'emailNotifications'>
+
+/** An employee's fields as the API shows them (the team list, GET /api/auth/me). */
+export const toEmployeeFieldsView = (employee: EmployeeFields) => ({
+  id: employee.id,
+  name: employee.name,
+  email: employee.email,
+  role: employee.role,
+  isActive: employee.isActive,
+  lastLogin: employee.lastLogin?.toISOString() ?? null,
+  available: employee.available,
+  maxOpenLeads: employee.maxOpenLeads,
+  createdAt: employee.createdAt.toISOString(),
+})
+
+/** An employee turns email notifications on or off for themselves. */
+export async function setEmailNotifications(
+  db: Db,
+  id: string,
+  enabled: boolean,
+): Promise<Employee> {
+  const employee = await setEmailNotificationsOf(db, id, enabled)
+  if (!employee) throw new AppError('EMPLOYEE_NOT_FOUND')
+  return employee
+}
+
 export async function getEmployee(db: Db, id: string): Promise<Employee> {
   const employee = await findEmployeeById(db, id)
   if (!employee) throw new AppError('EMPLOYEE_NOT_FOUND')
@@ -129,13 +171,16 @@ export const findCaller = (db: Db, id: string) => findEmployeeById(db, id)
 export type { Employee }
 // What other modules use of the team's records, through this module's service.
 export {
+  type Capacity,
+  countOpenLeadsOf,
   findEmployeeRef,
   findEmployeeWithHashByEmail,
   findEmployeeWithHashById,
+  findRolesOf,
   insertEmployee,
+  lockCapacityOf,
   recordLogin,
   replacePassword,
-  shareLockActiveEmployee,
 }
 
 /**

@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm'
-import { alias } from 'drizzle-orm/pg-core'
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm'
+import { type AnyPgColumn, alias } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
 import { preparedStatements } from '../../db/prepared.js'
 import { objectId } from '../../db/schema/columns.js'
@@ -33,6 +33,11 @@ export interface EnquiryRecord {
   priority: EnquiryPriority
   claimedBy: EmployeeRef | null
   claimedAt: Date | null
+  firstContactDueAt: Date | null
+  firstContactWarnAt: Date | null
+  firstContactedAt: Date | null
+  followUpAt: Date | null
+  followUpNote: string | null
   createdAt: Date
   updatedAt: Date
 }
@@ -82,6 +87,11 @@ export const enquiryColumns = {
   priority: enquiries.priority,
   claimedBy: { _id: owner.id, name: owner.name, email: owner.email },
   claimedAt: enquiries.claimedAt,
+  firstContactDueAt: enquiries.firstContactDueAt,
+  firstContactWarnAt: enquiries.firstContactWarnAt,
+  firstContactedAt: enquiries.firstContactedAt,
+  followUpAt: enquiries.followUpAt,
+  followUpNote: enquiries.followUpNote,
   createdAt: enquiries.createdAt,
   updatedAt: enquiries.updatedAt,
 }
@@ -238,11 +248,18 @@ export async function recordActivity(
   await db.insert(activity).values({ ...entry, details: entry.details ?? {} })
 }
 
-/** The employee, if active, with their row share-locked so a deactivation waits for this transaction. */
-const activeEmployeeLocked = (employeeId: string | SQL) =>
-  sql`EXISTS (SELECT 1 FROM ${employees} WHERE ${employees.id} = ${employeeId} AND ${employees.isActive} FOR SHARE)`
+/**
+ * The employee, if active and without a cap on open leads, with their row share-locked so a
+ * deactivation waits for this transaction. (A capped employee claims through `claimWithinCap`.)
+ */
+const activeUncappedEmployeeLocked = (employeeId: string | SQL) =>
+  sql`EXISTS (SELECT 1 FROM ${employees} WHERE ${employees.id} = ${employeeId} AND ${employees.isActive} AND ${employees.maxOpenLeads} IS NULL FOR SHARE)`
 
-const claimWithClaimedEntry = preparedStatements((db) => {
+/** The employee, if active; for a transaction that already holds their row lock. */
+const activeEmployee = (employeeId: string | SQL) =>
+  sql`EXISTS (SELECT 1 FROM ${employees} WHERE ${employees.id} = ${employeeId} AND ${employees.isActive})`
+
+const claimWithClaimedEntry = preparedStatements((db, shape) => {
   const employeeId = sql`${sql.placeholder('employeeId')}`
   const claimed = db.$with('claimed').as(
     db
@@ -257,7 +274,9 @@ const claimWithClaimedEntry = preparedStatements((db) => {
         and(
           eq(enquiries.id, sql`${sql.placeholder('id')}`),
           eq(enquiries.status, 'unclaimed'),
-          activeEmployeeLocked(employeeId),
+          shape === 'locked'
+            ? activeEmployee(employeeId)
+            : activeUncappedEmployeeLocked(employeeId),
         ),
       )
       .returning({ id: enquiries.id, claimedAt: enquiries.claimedAt }),
@@ -278,15 +297,23 @@ const claimWithClaimedEntry = preparedStatements((db) => {
     .insert(activity)
     .select(entry)
     .returning({ id: activity.enquiryId })
-    .prepare('claim_enquiry_with_claimed_entry')
+    .prepare(`claim_enquiry_with_claimed_entry${shape ? `_${shape}` : ''}`)
 })
 
 /**
  * Claims the enquiry for the employee only if it is still unclaimed (and the employee still
  * active), with its `claimed` entry: one statement, so of simultaneous claims exactly one wins.
+ * Without `employeeLocked`, only for an employee without a cap (false for one who has one);
+ * with it, the caller holds the employee's row lock and has checked their cap.
  */
-export async function claimIfUnclaimed(db: Db, id: string, employeeId: string): Promise<boolean> {
-  const rows = await claimWithClaimedEntry(db).execute({ id, employeeId, entryId: objectId() })
+export async function claimIfUnclaimed(
+  db: Db,
+  id: string,
+  employeeId: string,
+  options: { employeeLocked?: boolean } = {},
+): Promise<boolean> {
+  const statement = claimWithClaimedEntry(db, options.employeeLocked ? 'locked' : '')
+  const rows = await statement.execute({ id, employeeId, entryId: objectId() })
   return rows.length === 1
 }
 
@@ -309,15 +336,137 @@ export async function findEnquiryState(
   return row
 }
 
+/** Leaving `claimed` is the first contact: it stops a running first-contact clock. */
 export async function setStatus(db: Db, id: string, status: EnquiryStatus): Promise<void> {
-  await db.update(enquiries).set({ status, updatedAt: sql`now()` }).where(eq(enquiries.id, id))
+  await db
+    .update(enquiries)
+    .set({
+      status,
+      firstContactedAt: sql`CASE WHEN ${enquiries.status} = 'claimed' AND ${enquiries.firstContactDueAt} IS NOT NULL THEN coalesce(${enquiries.firstContactedAt}, now()) ELSE ${enquiries.firstContactedAt} END`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(enquiries.id, id))
+}
+
+/** No owner, no first-contact clock (and no follow-up: it was the owner's). */
+const backInThePool = {
+  status: 'unclaimed' as const,
+  claimedBy: null,
+  claimedAt: null,
+  firstContactDueAt: null,
+  firstContactWarnAt: null,
+  firstContactedAt: null,
+  firstContactBreachedAt: null,
+  followUpAt: null,
+  followUpNote: null,
+  updatedAt: sql`now()`,
 }
 
 export async function returnToPool(db: Db, id: string): Promise<void> {
+  await db.update(enquiries).set(backInThePool).where(eq(enquiries.id, id))
+}
+
+/** What a first-contact clock starts from: the lead's priority and current claim. */
+export async function findClockBasis(db: Db, id: string) {
+  const [row] = await db
+    .select({
+      status: enquiries.status,
+      priority: enquiries.priority,
+      claimedBy: enquiries.claimedBy,
+      claimedAt: enquiries.claimedAt,
+    })
+    .from(enquiries)
+    .where(eq(enquiries.id, id))
+  return row
+}
+
+export async function setFirstContactClock(
+  db: Db,
+  id: string,
+  clock: { dueAt: Date; warnAt: Date | null },
+): Promise<void> {
   await db
     .update(enquiries)
-    .set({ status: 'unclaimed', claimedBy: null, claimedAt: null, updatedAt: sql`now()` })
+    .set({
+      firstContactDueAt: clock.dueAt,
+      firstContactWarnAt: clock.warnAt,
+      firstContactedAt: null,
+      firstContactBreachedAt: null,
+    })
     .where(eq(enquiries.id, id))
+}
+
+/** Which claim a deadline job belongs to: the lead, its owner then, and when they got it. */
+export interface ClockJob {
+  enquiryId: string
+  ownerId: string
+  claimedAt: string
+}
+
+/** Still the same claim by the same owner, still uncontacted, not yet breached. */
+const stillRunning = (job: ClockJob) =>
+  and(
+    eq(enquiries.id, job.enquiryId),
+    eq(enquiries.claimedBy, job.ownerId),
+    eq(enquiries.claimedAt, new Date(job.claimedAt)),
+    eq(enquiries.status, 'claimed'),
+    isNull(enquiries.firstContactedAt),
+    isNull(enquiries.firstContactBreachedAt),
+  )
+
+/**
+ * Marks the deadline missed only if the lead is still the same owner's same claim, uncontacted:
+ * one conditional UPDATE, so a status change that commits first (or waits for this row) wins.
+ */
+export async function markBreachedIfUncontacted(db: Db, job: ClockJob) {
+  const [row] = await db
+    .update(enquiries)
+    .set({ firstContactBreachedAt: sql`now()` })
+    .where(stillRunning(job))
+    .returning({
+      dueAt: enquiries.firstContactDueAt,
+      source: enquiries.source,
+      priority: enquiries.priority,
+      courseInterest: enquiries.courseInterest,
+    })
+  return row
+}
+
+/**
+ * An activity entry of the enquiry selected, with no actor, at now(), for INSERT … SELECT (in the
+ * activity table's column order, which that requires).
+ */
+const systemEntry = (type: ActivityType, details: SQL) => ({
+  id: sql`${objectId()}`.as('id'),
+  enquiryId: enquiries.id,
+  type: sql`${type}::activity_type`.as('type'),
+  actorId: sql`NULL`.as('actor_id'),
+  at: sql`now()`.as('at'),
+  details: details.as('details'),
+})
+
+/** The `sla_warning` entry, written once per claim and only while the clock still runs. */
+export async function recordWarningIfUncontacted(db: Db, job: ClockJob): Promise<boolean> {
+  const rows = await db
+    .insert(activity)
+    .select(
+      db
+        .select(
+          systemEntry(
+            'sla_warning',
+            sql`jsonb_build_object('dueAt', to_char(${enquiries.firstContactDueAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`,
+          ),
+        )
+        .from(enquiries)
+        .where(
+          and(
+            stillRunning(job),
+            sql`NOT EXISTS (SELECT 1 FROM ${activity} WHERE ${activity.enquiryId} = ${enquiries.id} AND ${activity.type} = 'sla_warning' AND ${activity.at} >= ${enquiries.claimedAt})`,
+          ),
+        ),
+    )
+    .returning({ id: activity.id })
+  return rows.length === 1
 }
 
 export async function insertNote(
@@ -379,7 +528,7 @@ export async function releaseOpenLeadsOf(
 ): Promise<number> {
   const released = await db
     .update(enquiries)
-    .set({ status: 'unclaimed', claimedBy: null, claimedAt: null, updatedAt: sql`now()` })
+    .set(backInThePool)
     .where(and(eq(enquiries.claimedBy, employeeId), inArray(enquiries.status, [...heldStatuses])))
     .returning({ id: enquiries.id })
   if (released.length > 0) {
@@ -395,6 +544,9 @@ export async function releaseOpenLeadsOf(
   return released.length
 }
 
+const whileUncontacted = (column: AnyPgColumn) =>
+  sql`CASE WHEN ${enquiries.status} IN ('unclaimed', 'claimed') THEN NULL ELSE ${column} END`
+
 /** Hands an open lead to an employee (from the pool or from another owner). */
 export async function assignTo(db: Db, id: string, employeeId: string): Promise<void> {
   await db
@@ -403,6 +555,12 @@ export async function assignTo(db: Db, id: string, employeeId: string): Promise<
       claimedBy: employeeId,
       claimedAt: sql`now()`,
       status: sql`CASE WHEN ${enquiries.status} = 'unclaimed' THEN 'claimed'::enquiry_status ELSE ${enquiries.status} END`,
+      // A new owner of an uncontacted lead starts afresh: the previous owner's clock no longer applies.
+      firstContactDueAt: whileUncontacted(enquiries.firstContactDueAt),
+      firstContactWarnAt: whileUncontacted(enquiries.firstContactWarnAt),
+      firstContactBreachedAt: whileUncontacted(enquiries.firstContactBreachedAt),
+      followUpAt: null,
+      followUpNote: null,
       updatedAt: sql`now()`,
     })
     .where(eq(enquiries.id, id))
@@ -419,4 +577,83 @@ export async function countEnquiriesByStatusOf(
     .where(eq(enquiries.claimedBy, employeeId))
     .groupBy(enquiries.status)
   return Object.fromEntries(rows.map((row) => [row.status, row.count]))
+}
+
+/** Sets (or, with null, clears) the lead's follow-up. */
+export async function setFollowUpOf(
+  db: Db,
+  id: string,
+  followUp: { at: Date; note: string | null } | null,
+): Promise<void> {
+  await db
+    .update(enquiries)
+    .set({
+      followUpAt: followUp?.at ?? null,
+      followUpNote: followUp?.note ?? null,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(enquiries.id, id))
+}
+
+/** Which follow-up a due job belongs to: the lead and the moment set. */
+export interface FollowUpJob {
+  enquiryId: string
+  at: string
+}
+
+/**
+ * The `follow_up_due` entry, only if the lead still has that very follow-up and it was not
+ * recorded already (a job may run twice): one conditional INSERT.
+ */
+export async function recordFollowUpDueIfStillSet(db: Db, job: FollowUpJob): Promise<boolean> {
+  const at = new Date(job.at)
+  const rows = await db
+    .insert(activity)
+    .select(
+      db
+        .select(
+          systemEntry(
+            'follow_up_due',
+            sql`jsonb_build_object('followUpAt', ${job.at}::text, 'note', ${enquiries.followUpNote}, 'employee', jsonb_build_object('_id', ${owner.id}, 'name', ${owner.name}, 'email', ${owner.email}))`,
+          ),
+        )
+        .from(enquiries)
+        .innerJoin(owner, eq(owner.id, enquiries.claimedBy))
+        .where(
+          and(
+            eq(enquiries.id, job.enquiryId),
+            eq(enquiries.followUpAt, at),
+            sql`NOT EXISTS (SELECT 1 FROM ${activity} WHERE ${activity.enquiryId} = ${enquiries.id} AND ${activity.type} = 'follow_up_due' AND ${activity.details} ->> 'followUpAt' = ${job.at}::text)`,
+          ),
+        ),
+    )
+    .returning({ id: activity.id })
+  return rows.length === 1
+}
+
+/** A page of leads with a follow-up in [from, to), soonest first, and how many there are. */
+export async function listFollowUps(
+  db: Db,
+  filter: { claimedBy?: string; from?: Date; to?: Date },
+  page: { offset: number; limit: number },
+): Promise<{ rows: EnquiryRecord[]; total: number }> {
+  const where = and(
+    isNotNull(enquiries.followUpAt),
+    inArray(enquiries.status, [...heldStatuses]),
+    filter.claimedBy !== undefined ? eq(enquiries.claimedBy, filter.claimedBy) : undefined,
+    filter.from !== undefined ? gte(enquiries.followUpAt, filter.from) : undefined,
+    filter.to !== undefined ? lt(enquiries.followUpAt, filter.to) : undefined,
+  )
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select(enquiryColumns)
+      .from(enquiries)
+      .leftJoin(owner, eq(owner.id, enquiries.claimedBy))
+      .where(where)
+      .orderBy(asc(enquiries.followUpAt), asc(enquiries.id))
+      .offset(page.offset)
+      .limit(page.limit),
+    db.select({ total: sql<number>`count(*)::int` }).from(enquiries).where(where),
+  ])
+  return { rows, total: counted?.total ?? 0 }
 }

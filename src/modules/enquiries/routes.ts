@@ -7,12 +7,22 @@ import { IdParams, responses } from '../../schemas.js'
 import { recordAudit } from '../audit/service.js'
 import { enquiriesCsv } from './export.js'
 import {
+  actOnFirstContactDeadline,
+  FIRST_CONTACT_DEADLINE,
+  FIRST_CONTACT_WARNING,
+  warnOfFirstContactDeadline,
+} from './first-contact.js'
+import { FOLLOW_UP_DUE, followUpFallsDue, listFollowUpPage, setFollowUp } from './follow-ups.js'
+import type { ClockJob, FollowUpJob } from './repository.js'
+import {
   AddNoteBody,
   AdminListQuery,
   AssignBody,
   EnquiryDetailResponse,
   EnquiryResponse,
   ExportQuery,
+  FollowUpBody,
+  FollowUpQuery,
   ListResponse,
   MyEnquiriesQuery,
   PoolQuery,
@@ -49,6 +59,15 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
     required: config.privacy.consentRequired,
     noticeVersion: config.privacy.noticeVersion,
   }
+  // First-contact deadlines and warnings: durable jobs, run by whichever instance picks them up.
+  await app.jobs.define<ClockJob>(FIRST_CONTACT_DEADLINE, (job) =>
+    actOnFirstContactDeadline(app.db, app.jobs, job),
+  )
+  await app.jobs.define<ClockJob>(FIRST_CONTACT_WARNING, (job) =>
+    warnOfFirstContactDeadline(app.db, job),
+  )
+  await app.jobs.define<FollowUpJob>(FOLLOW_UP_DUE, (job) => followUpFallsDue(app.db, job))
+
   app.post(
     '/',
     {
@@ -68,7 +87,12 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
       },
     },
     async (request, reply) => {
-      const { id, submittedAt, created } = await submitEnquiry(app.db, request.body, consentPolicy)
+      const { id, submittedAt, created } = await submitEnquiry(
+        app.db,
+        request.body,
+        app.jobs,
+        consentPolicy,
+      )
       if (created) app.metrics.enquiriesCreated.inc()
       const { name, email, courseInterest } = request.body
       return reply.status(201).send({
@@ -152,7 +176,12 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
           },
         },
         async (request) => {
-          const enquiry = await claimEnquiry(app.db, request.params.id, currentEmployee(request))
+          const enquiry = await claimEnquiry(
+            app.db,
+            request.params.id,
+            currentEmployee(request),
+            app.jobs,
+          )
           app.metrics.enquiriesClaimed.inc()
           return {
             success: true as const,
@@ -211,6 +240,73 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
           return reply
             .status(201)
             .send({ success: true, message: 'Note added', data: toEnquiryDetailView(detail) })
+        },
+      )
+
+      app.get(
+        '/follow-ups',
+        {
+          schema: {
+            tags,
+            summary: 'Your follow-ups, soonest first (admins: everyone’s, or claimedBy’s)',
+            security: bearer,
+            querystring: FollowUpQuery,
+            response: responses({ 200: ListResponse }, [400, 401, 403]),
+          },
+        },
+        async (request) => {
+          const { page, limit, ...query } = request.query
+          const result = await listFollowUpPage(
+            app.db,
+            query,
+            { page, limit },
+            currentEmployee(request),
+          )
+          return toListResponse({ ...result, page }, limit)
+        },
+      )
+
+      app.put(
+        '/:id/follow-up',
+        {
+          schema: {
+            tags,
+            summary: 'Set when to follow up on a lead (its owner or an admin)',
+            security: bearer,
+            params: IdParams,
+            body: FollowUpBody,
+            response: responses({ 200: EnquiryResponse }, [400, 401, 403, 404, 409]),
+          },
+        },
+        async (request) => {
+          const { id } = request.params
+          const { at, note } = request.body
+          const followUp = { at: new Date(at), note: note ?? null }
+          const actor = currentEmployee(request)
+          const enquiry = await setFollowUp(app.db, app.jobs, id, followUp, actor)
+          return { success: true as const, message: 'Follow-up set', data: toEnquiryView(enquiry) }
+        },
+      )
+
+      app.delete(
+        '/:id/follow-up',
+        {
+          schema: {
+            tags,
+            summary: 'Clear the lead’s follow-up (its owner or an admin)',
+            security: bearer,
+            params: IdParams,
+            response: responses({ 200: EnquiryResponse }, [400, 401, 403, 404, 409]),
+          },
+        },
+        async (request) => {
+          const { id } = request.params
+          const enquiry = await setFollowUp(app.db, app.jobs, id, null, currentEmployee(request))
+          return {
+            success: true as const,
+            message: 'Follow-up cleared',
+            data: toEnquiryView(enquiry),
+          }
         },
       )
 
@@ -313,6 +409,7 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
             id,
             request.body.employeeId,
             currentEmployee(request),
+            app.jobs,
           )
           return {
             success: true as const,

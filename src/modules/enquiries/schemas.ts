@@ -108,6 +108,14 @@ export const EnquiryView = Type.Object({
   priority: Priority,
   claimedBy: Nullable(EmployeeRef),
   claimedAt: Nullable(DateTime),
+  firstContactDueAt: Nullable(DateTime),
+  firstContactedAt: Nullable(DateTime),
+  sla: Type.Union([Type.Enum(['on_track', 'due_soon', 'breached', 'met']), Type.Null()], {
+    description:
+      'first contact against the deadline; null when no first-contact clock ran for the current owner',
+  }),
+  followUpAt: Nullable(DateTime),
+  followUpNote: Nullable(Type.String()),
   createdAt: DateTime,
   updatedAt: DateTime,
 })
@@ -132,6 +140,21 @@ export const ActivityView = Type.Object({
   employee: Type.Optional(EmployeeRef),
   previousOwner: Type.Optional(Nullable(EmployeeRef)),
   reason: Type.Optional(Type.String()),
+  rule: Type.Optional(
+    Type.Object({ _id: ObjectIdString, name: Type.String() }, { description: 'the routing rule' }),
+  ),
+  strategy: Type.Optional(Type.String({ description: 'how the routing rule chose' })),
+  dueAt: Type.Optional(Type.String({ description: 'the first-contact deadline concerned' })),
+  followUpAt: Type.Optional(
+    Nullable(Type.String({ description: 'the follow-up set (null: cleared)' })),
+  ),
+  note: Type.Optional(Nullable(Type.String())),
+  overCapacity: Type.Optional(
+    Type.Object(
+      { openLeads: Type.Integer(), maxOpenLeads: Type.Integer() },
+      { description: 'an admin assigned beyond the counselor’s cap' },
+    ),
+  ),
 })
 
 export const EnquiryDetailView = Type.Object({
@@ -257,5 +280,37 @@ export const ExportQuery = Type.Object(
 
 export const AssignBody = Type.Object(
   { employeeId: ObjectIdString },
+  { additionalProperties: false },
+)
+
+export const FollowUpBody = Type.Object(
+  {
+    at: Type.String({
+      format: 'date-time',
+      pattern: DATE_YEAR_PATTERN,
+      description: 'when to follow up (ISO 8601 date-time)',
+    }),
+    note: Type.Optional(Type.String({ maxLength: 500, transform: ['trim'] })),
+  },
+  { additionalProperties: false },
+)
+
+export const FollowUpQuery = Type.Object(
+  {
+    page: Page,
+    limit: Limit,
+    when: Type.Enum(['overdue', 'today', 'upcoming'], {
+      description: 'overdue: before now; today: today in `tz`; upcoming: from now on',
+    }),
+    tz: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      default: 'UTC',
+      description: 'the IANA time zone that decides what "today" is',
+    }),
+    claimedBy: Type.Optional(
+      Type.String({ ...ObjectIdString, description: "admins: one counselor's follow-ups" }),
+    ),
+  },
   { additionalProperties: false },
 )

@@ -3,8 +3,16 @@ import { isUniqueViolation } from '../../db/errors.js'
 import { objectId } from '../../db/schema/columns.js'
 import type { Employee, EmployeeRef } from '../../db/schema/index.js'
 import { AppError, validationFailed } from '../../errors.js'
-import { findEmployeeRef, shareLockActiveEmployee } from '../employees/service.js'
+import {
+  type Capacity,
+  countOpenLeadsOf,
+  findEmployeeRef,
+  lockCapacityOf,
+} from '../employees/service.js'
+import { firstMatchingRule } from '../routing/service.js'
+import { getSlaSettings, type SlaSettings } from '../sla/service.js'
 import { cursorAfter, readCursor, supportsCursor } from './cursor.js'
+import { type JobSender, routeEnquiry, startFirstContactClock } from './first-contact.js'
 import { type EnquiryFilter, type EnquiryOrder, listEnquiries } from './listing.js'
 import {
   absorbResubmission,
@@ -28,8 +36,11 @@ import {
   setStatus,
 } from './repository.js'
 import { isClosed, type StatusTarget, statusChange } from './rules.js'
+import { toEnquiryView } from './views.js'
 
 export type Actor = Pick<Employee, 'id' | 'role'>
+
+export { slaState } from '../sla/service.js'
 
 /** The filters of the enquiry lists, as SQL, for other modules' aggregates (the stats). */
 export { type EnquiryFilter, whereOf } from './listing.js'
@@ -81,6 +92,7 @@ function consentToStore(
 export async function submitEnquiry(
   db: Db,
   input: NewEnquiry & { website?: string | undefined; consent?: ConsentInput | undefined },
+  jobs: JobSender,
   policy: ConsentPolicy = { required: false, noticeVersion: undefined },
 ): Promise<{ id: string; submittedAt: Date; created: boolean }> {
   const consent = consentToStore(input.consent, policy)
@@ -88,9 +100,17 @@ export async function submitEnquiry(
   // would be, so it learns nothing, and nothing is stored.
   if (input.website) return { id: objectId(), submittedAt: new Date(), created: false }
   const priority = input.priority ?? 'medium'
+  const ruleId = await firstMatchingRule(db, {
+    source: input.source ?? 'website',
+    priority,
+    courseInterest: input.courseInterest,
+  })
   // A retry is needed only if the open lead we collided with was closed in between.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const created = await insertEnquiryUnlessOpenDuplicate(db, input, consent)
+    const created =
+      ruleId === undefined
+        ? await insertEnquiryUnlessOpenDuplicate(db, input, consent)
+        : await insertAndRoute(db, jobs, input, ruleId, consent)
     if (created) return { id: created.id, submittedAt: created.createdAt, created: true }
     const outcome = await db.transaction(async (tx) => {
       const existing = await absorbResubmission(tx, {
@@ -111,6 +131,25 @@ export async function submitEnquiry(
     if (outcome) return outcome
   }
   throw new AppError('SUBMISSION_CONFLICT')
+}
+
+/**
+ * A new enquiry and its routing in one transaction: the rule's pointer, the owner and the entry
+ * saying why commit with the enquiry or not at all. Undefined, and nothing written, for a
+ * resubmission.
+ */
+async function insertAndRoute(
+  db: Db,
+  jobs: JobSender,
+  input: NewEnquiry,
+  ruleId: string,
+  consent: ConsentGiven | undefined,
+) {
+  return db.transaction(async (tx) => {
+    const created = await insertEnquiryUnlessOpenDuplicate(tx, input, consent)
+    if (created) await routeEnquiry(tx, jobs, created.id, ruleId)
+    return created
+  })
 }
 
 /** Admin filters as they arrive: dates as text. A bare `to` date includes that whole day. */
@@ -178,21 +217,77 @@ export async function listEnquiryPage(
   }
 }
 
+export const getEnquiry = (db: Db, id: string) => requireEnquiry(db, id)
+
 async function requireEnquiry(db: Db, id: string): Promise<EnquiryRecord> {
   const enquiry = await findEnquiry(db, id)
   if (!enquiry) throw new AppError('ENQUIRY_NOT_FOUND')
   return enquiry
 }
 
-/** Exactly one of any number of simultaneous claims wins; the rest get 409. */
-export async function claimEnquiry(db: Db, id: string, actor: Actor): Promise<EnquiryRecord> {
-  if (!(await claimIfUnclaimed(db, id, actor.id))) {
+/** The enquiry as GET /api/enquiries/:id shows it, without notes or activity (event payloads). */
+export async function findEnquiryView(db: Db, id: string) {
+  const enquiry = await findEnquiry(db, id)
+  return enquiry && toEnquiryView(enquiry)
+}
+
+/**
+ * Exactly one of any number of simultaneous claims wins; the rest get 409. A counselor with a cap
+ * who already holds that many open leads gets 409 too.
+ */
+export async function claimEnquiry(
+  db: Db,
+  id: string,
+  actor: Actor,
+  jobs: JobSender,
+): Promise<EnquiryRecord> {
+  const sla = await getSlaSettings(db)
+  // One statement for an employee without a cap while the SLA is off (the usual case); with the
+  // SLA on, the claim and its deadline job commit together.
+  const claimed = sla.enabled
+    ? await db.transaction(async (tx) => {
+        if (!(await claimIfUnclaimed(tx, id, actor.id))) return false
+        await startFirstContactClock(tx, jobs, id, sla)
+        return true
+      })
+    : await claimIfUnclaimed(db, id, actor.id)
+  if (!claimed) {
     const state = await findEnquiryState(db, id)
     if (!state) throw new AppError('ENQUIRY_NOT_FOUND')
     if (owns(actor, state)) throw new AppError('ENQUIRY_ALREADY_YOURS')
-    throw new AppError('ENQUIRY_ALREADY_CLAIMED')
+    // A capped employee takes the locked path.
+    if (state.status !== 'unclaimed' || !(await claimWithinCap(db, id, actor.id, jobs, sla))) {
+      throw new AppError('ENQUIRY_ALREADY_CLAIMED')
+    }
   }
   return requireEnquiry(db, id)
+}
+
+/**
+ * Claims for an employee with their row locked, so that their claims and the routings that could
+ * give them a lead run one at a time, each counting their open leads afresh: a cap is never
+ * exceeded, however many race. False when the enquiry was taken meanwhile.
+ */
+async function claimWithinCap(
+  db: Db,
+  id: string,
+  employeeId: string,
+  jobs: JobSender,
+  sla: SlaSettings,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [employee] = await lockCapacityOf(tx, [employeeId])
+    if (!employee?.isActive) return false
+    if (employee.maxOpenLeads !== null) {
+      const held = (await countOpenLeadsOf(tx, [employeeId])).get(employeeId) ?? 0
+      if (held >= employee.maxOpenLeads) {
+        throw new AppError('AT_CAPACITY', `You already hold ${held} open enquiries, your limit`)
+      }
+    }
+    if (!(await claimIfUnclaimed(tx, id, employeeId, { employeeLocked: true }))) return false
+    await startFirstContactClock(tx, jobs, id, sla)
+    return true
+  })
 }
 
 /** A counselor reads the pool and their own leads; an admin reads everything. */
@@ -274,10 +369,15 @@ export async function assignEnquiry(
   id: string,
   employeeId: string,
   actor: Actor,
+  jobs: JobSender,
 ): Promise<EnquiryRecord> {
   await db.transaction(async (tx) => {
-    // Employee first, then enquiry: the same order a deactivation takes its locks in.
-    const employee = await shareLockActiveEmployee(tx, employeeId)
+    // Employee first, then enquiry: the same order a deactivation takes its locks in. Locked for
+    // update, as claims and routings to them are, so that their count of open leads holds.
+    const [locked] = await lockCapacityOf(tx, [employeeId])
+    const employee = locked?.isActive
+      ? { _id: locked._id, name: locked.name, email: locked.email }
+      : undefined
     const state = await lockEnquiry(tx, id)
     if (isClosed(state.status))
       throw new AppError('ENQUIRY_CLOSED', `Enquiry is ${state.status} and cannot be assigned`)
@@ -290,15 +390,36 @@ export async function assignEnquiry(
     const previousOwner = state.claimedBy
       ? ((await findEmployeeRef(tx, state.claimedBy)) ?? null)
       : null
+    const overCapacity = locked && (await capacityExceededBy(tx, locked))
     await assignTo(tx, id, employeeId)
     await recordActivity(tx, {
       enquiryId: id,
       type: 'assigned',
       actorId: actor.id,
-      details: { employee, previousOwner },
+      details: {
+        employee,
+        previousOwner,
+        // An admin may assign past a cap (their decision); the entry says so.
+        ...(overCapacity
+          ? { overCapacity, reason: 'assigned by an admin beyond the counselor’s cap' }
+          : {}),
+      },
     })
+    await startFirstContactClock(tx, jobs, id, await getSlaSettings(tx))
   })
   return requireEnquiry(db, id)
+}
+
+/** The employee's open leads and cap, when taking one more would exceed it (row locked by the caller). */
+async function capacityExceededBy(
+  tx: Db,
+  employee: Capacity,
+): Promise<{ openLeads: number; maxOpenLeads: number } | undefined> {
+  if (employee.maxOpenLeads === null) return undefined
+  const openLeads = (await countOpenLeadsOf(tx, [employee._id])).get(employee._id) ?? 0
+  return openLeads >= employee.maxOpenLeads
+    ? { openLeads, maxOpenLeads: employee.maxOpenLeads }
+    : undefined
 }
 
 /** Gives an open lead back to the pool. */

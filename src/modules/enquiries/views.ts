@@ -3,17 +3,24 @@ import type { EmployeeRef } from '../../db/schema/index.js'
 import { pagedResponse, withId } from '../../schemas.js'
 import type { ActivityRecord, EnquiryRecord, NoteRecord } from './repository.js'
 import type { ActivityView, EnquiryDetailView, EnquiryView, NoteView } from './schemas.js'
-import type { EnquiryPage } from './service.js'
+import { type EnquiryPage, slaState } from './service.js'
 
 /** Records → the JSON the API promises (dates as ISO 8601 strings, `id` beside every `_id`). */
 
 const refView = (ref: EmployeeRef | null | undefined) => ref && withId(ref)
 
+const iso = (date: Date | null) => date?.toISOString() ?? null
+
 export function toEnquiryView(record: EnquiryRecord): Static<typeof EnquiryView> {
+  const { firstContactWarnAt: _warnAt, ...shown } = record
   return {
-    ...withId(record),
+    ...withId(shown),
     claimedBy: refView(record.claimedBy) ?? null,
-    claimedAt: record.claimedAt?.toISOString() ?? null,
+    claimedAt: iso(record.claimedAt),
+    firstContactDueAt: iso(record.firstContactDueAt),
+    firstContactedAt: iso(record.firstContactedAt),
+    sla: slaState(record),
+    followUpAt: iso(record.followUpAt),
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
   }

@@ -46,11 +46,24 @@ export function readMongoExport(text: string): { records: SourceRecord[]; errors
 }
 
 /** Rows as the tables hold them (the phone's digits are generated; tokens start at version 0). */
-export type ImportedEmployee = Omit<EmployeeRow, 'tokenVersion'>
+// Availability, caps and notification choices are ours: an imported employee starts with the defaults.
+export type ImportedEmployee = Omit<
+  EmployeeRow,
+  'tokenVersion' | 'available' | 'maxOpenLeads' | 'emailNotifications'
+>
 export type ImportedNote = Omit<typeof notes.$inferSelect, 'enquiryId'>
-export type ImportedEnquiry = Omit<EnquiryRow, 'phoneDigits' | 'erasedAt'> & {
-  notes: ImportedNote[]
-}
+// First-contact clocks and follow-ups are ours: an imported enquiry has none.
+export type ImportedEnquiry = Omit<
+  EnquiryRow,
+  | 'phoneDigits'
+  | 'erasedAt'
+  | 'firstContactDueAt'
+  | 'firstContactWarnAt'
+  | 'firstContactedAt'
+  | 'firstContactBreachedAt'
+  | 'followUpAt'
+  | 'followUpNote'
+> & { notes: ImportedNote[] }
 
 /** What a record becomes: the row, or why it cannot be imported; plus the values that were mapped. */
 export type Conversion<T> = { ok: true; row: T; mapped: string[] } | { ok: false; reason: string }

@@ -7,6 +7,7 @@ import {
   enquiries,
   notes,
   personalActivityDetails,
+  webhookDeliveries,
 } from '../../db/schema/index.js'
 
 /**
@@ -84,12 +85,18 @@ export async function anonymiseEnquiries(db: Db, ids: string[]): Promise<void> {
       email: ERASED_MARKER,
       phone: ERASED_MARKER,
       message: sql`CASE WHEN ${enquiries.message} IS NULL THEN NULL ELSE ${ERASED_MARKER} END`,
+      followUpNote: sql`CASE WHEN ${enquiries.followUpNote} IS NULL THEN NULL ELSE ${ERASED_MARKER} END`,
       erasedAt: sql`now()`,
       // Kept as it was: an erasure is not a change of the lead (and would reorder lists).
       updatedAt: sql`${enquiries.updatedAt}`,
     })
     .where(inArray(enquiries.id, ids))
   await db.update(notes).set({ text: ERASED_MARKER }).where(inArray(notes.enquiryId, ids))
+  // A receiver's answer may echo the payload back: the delivery log keeps no copy of it.
+  await db
+    .update(webhookDeliveries)
+    .set({ responseBody: null })
+    .where(inArray(webhookDeliveries.enquiryId, ids))
   for (const key of personalActivityDetails) {
     await db
       .update(activity)

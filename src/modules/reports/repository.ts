@@ -154,7 +154,85 @@ export async function summarize(db: Db, filter: EnquiryFilter) {
     )
     .orderBy(asc(employees.name), asc(employees.id))
 
-  return { totals, byCourse, counselors, byDay: await countByDay(db, where) }
+  return {
+    totals,
+    byCourse,
+    counselors,
+    byDay: await countByDay(db, where),
+    firstContact: await firstContactFigures(db, where),
+    byRule: await routedByRule(db, where),
+  }
+}
+
+const secondsToFirstContact = sql`extract(epoch FROM ${enquiries.firstContactedAt} - ${enquiries.claimedAt})`
+const firstContactPercentile = (fraction: 0.5 | 0.9) =>
+  sql<
+    number | null
+  >`percentile_cont(${sql.raw(String(fraction))}) WITHIN GROUP (ORDER BY ${secondsToFirstContact})`.mapWith(
+    nullableNumber,
+  )
+
+/**
+ * Time to first contact (from the current owner's claim to the first status change away from
+ * claimed) and the SLA met rate, overall and per owner. A lead counts as met when first contacted
+ * by its deadline, as missed when contacted late or when its deadline passed (an `sla_breached`
+ * entry, even if it was released or reassigned after).
+ */
+async function firstContactFigures(db: Db, where: SQL | undefined) {
+  const breaches = db
+    .select({
+      ownerId: sql<string>`${activity.details}->'employee'->>'_id'`.as('owner_id'),
+      enquiryId: activity.enquiryId,
+    })
+    .from(activity)
+    .innerJoin(enquiries, eq(enquiries.id, activity.enquiryId))
+    .where(and(where, eq(activity.type, 'sla_breached')))
+    .as('breaches')
+  const [missedRows, contactRows] = await Promise.all([
+    db
+      .select({ ownerId: breaches.ownerId, missed: sql<number>`count(*)`.mapWith(Number) })
+      .from(breaches)
+      .groupBy(breaches.ownerId),
+    db
+      .select({
+        ownerId: enquiries.claimedBy,
+        contacted: sql<number>`count(*)`.mapWith(Number),
+        medianSeconds: firstContactPercentile(0.5),
+        p90Seconds: firstContactPercentile(0.9),
+        met: countWhere(sql`${enquiries.firstContactedAt} <= ${enquiries.firstContactDueAt}`),
+        // Late contacts without a breach entry (the deadline job had not run yet) still missed.
+        lateUnrecorded: countWhere(
+          sql`${enquiries.firstContactedAt} > ${enquiries.firstContactDueAt} AND ${enquiries.firstContactBreachedAt} IS NULL`,
+        ),
+      })
+      .from(enquiries)
+      .where(and(where, sql`${enquiries.firstContactedAt} IS NOT NULL`))
+      .groupBy(enquiries.claimedBy),
+  ])
+  const [overall] = await db
+    .select({
+      medianSeconds: firstContactPercentile(0.5),
+      p90Seconds: firstContactPercentile(0.9),
+    })
+    .from(enquiries)
+    .where(and(where, sql`${enquiries.firstContactedAt} IS NOT NULL`))
+  return { overall, missedRows, contactRows }
+}
+
+/** How many leads (created in the range) each routing rule assigned. */
+async function routedByRule(db: Db, where: SQL | undefined) {
+  const ruleId = sql<string>`${activity.details}->'rule'->>'_id'`
+  return db
+    .select({
+      ruleId,
+      name: sql<string>`max(${activity.details}->'rule'->>'name')`,
+      routed: sql<number>`count(*)`.mapWith(Number),
+    })
+    .from(activity)
+    .innerJoin(enquiries, eq(enquiries.id, activity.enquiryId))
+    .where(and(where, eq(activity.type, 'assigned'), sql`${activity.details} ? 'rule'`))
+    .groupBy(ruleId)
+    .orderBy(desc(sql`count(*)`), asc(ruleId))
 }
 
 /** The last 30 UTC days, today included, oldest first, each with its count (zero included). */

@@ -15,6 +15,45 @@ const StatsQuery = Type.Object(
   { additionalProperties: false },
 )
 
+const NullableNumber = Type.Union([Type.Number(), Type.Null()])
+
+const FirstContactFigures = Type.Object(
+  {
+    medianSeconds: NullableNumber,
+    p90Seconds: NullableNumber,
+    met: Type.Integer({ description: 'first contacted by the deadline' }),
+    missed: Type.Integer({ description: 'deadline passed first (breached, or contacted late)' }),
+    slaMetRate: Type.Union([Type.Number(), Type.Null()], {
+      description: 'met ÷ (met + missed), 0–1; null when no SLA deadline was decided yet',
+    }),
+  },
+  {
+    description:
+      'time from the owner’s claim to the first status change away from claimed, and the first-contact SLA',
+  },
+)
+
+/** The figures for one owner (or, without one, everybody). */
+function firstContactOf(
+  figures: Awaited<ReturnType<typeof summarize>>['firstContact'],
+  ownerId?: string,
+) {
+  const rows = figures.contactRows.filter((row) => ownerId === undefined || row.ownerId === ownerId)
+  const missedRecorded = figures.missedRows
+    .filter((row) => ownerId === undefined || row.ownerId === ownerId)
+    .reduce((sum, row) => sum + row.missed, 0)
+  const met = rows.reduce((sum, row) => sum + row.met, 0)
+  const missed = missedRecorded + rows.reduce((sum, row) => sum + row.lateUnrecorded, 0)
+  const own = ownerId === undefined ? figures.overall : rows[0]
+  return {
+    medianSeconds: own?.medianSeconds ?? null,
+    p90Seconds: own?.p90Seconds ?? null,
+    met,
+    missed,
+    slaMetRate: met + missed === 0 ? null : Math.round((met / (met + missed)) * 10_000) / 10_000,
+  }
+}
+
 const StatsResponse = Type.Object({
   success: Type.Literal(true),
   data: Type.Object({
@@ -32,6 +71,7 @@ const StatsResponse = Type.Object({
         lost: Type.Integer(),
         conversionRate: Type.Number({ description: 'converted ÷ every lead they hold, 0–1' }),
         openLeads: Type.Integer({ description: 'claimed + contacted: the leads they are working' }),
+        firstContact: FirstContactFigures,
         medianSecondsToClaim: Type.Union([Type.Number(), Type.Null()], {
           description:
             'median seconds from an enquiry’s creation to their first claim or assignment of it; null when they took none',
@@ -52,6 +92,14 @@ const StatsResponse = Type.Object({
       medianSeconds: Type.Union([Type.Number(), Type.Null()]),
       p90Seconds: Type.Union([Type.Number(), Type.Null()]),
     }),
+    firstContact: FirstContactFigures,
+    byRule: Type.Array(
+      Type.Object({
+        ruleId: Type.String(),
+        name: Type.String({ description: 'the rule’s name when it routed' }),
+        routed: Type.Integer({ description: 'leads it assigned' }),
+      }),
+    ),
     oldestUnclaimedAt: Type.Union([DateTime, Type.Null()]),
     byDay: Type.Array(
       Type.Object({ date: Type.String({ format: 'date' }), count: Type.Integer() }),
@@ -77,7 +125,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { totals, byCourse, counselors, byDay } = await summarize(
+      const { totals, byCourse, counselors, byDay, firstContact, byRule } = await summarize(
         app.db,
         toEnquiryFilter(request.query),
       )
@@ -91,7 +139,12 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           bySource: unprefix(row, 'source_', enquirySources),
           byPriority: unprefix(row, 'priority_', enquiryPriorities),
           byCourse,
-          counselors: counselors.map(withId),
+          counselors: counselors.map((counselor) => ({
+            ...withId(counselor),
+            firstContact: firstContactOf(firstContact, counselor._id),
+          })),
+          firstContact: firstContactOf(firstContact),
+          byRule,
           funnel: {
             submitted: totals?.submitted ?? 0,
             claimed: totals?.taken ?? 0,

@@ -18,7 +18,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    action?: "enquiries.exported" | "privacy.subject_accessed" | "privacy.subject_erased" | "privacy.retention_erased" | "employee.role_changed" | "employee.deactivated" | "employee.reactivated";
+                    action?: "enquiries.exported" | "privacy.subject_accessed" | "privacy.subject_erased" | "privacy.retention_erased" | "routing_rule.created" | "routing_rule.updated" | "routing_rule.deleted" | "sla_settings.changed" | "employee.role_changed" | "employee.deactivated" | "employee.reactivated";
                     /**
                      * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                      * @example 6542abc123def456789abcde
@@ -48,7 +48,7 @@ export interface paths {
                                  */
                                 _id: string;
                                 /** @enum {unknown} */
-                                action: "enquiries.exported" | "privacy.subject_accessed" | "privacy.subject_erased" | "privacy.retention_erased" | "employee.role_changed" | "employee.deactivated" | "employee.reactivated";
+                                action: "enquiries.exported" | "privacy.subject_accessed" | "privacy.subject_erased" | "privacy.retention_erased" | "routing_rule.created" | "routing_rule.updated" | "routing_rule.deleted" | "sla_settings.changed" | "employee.role_changed" | "employee.deactivated" | "employee.reactivated";
                                 /** @description The employee who acted; null for the system (a command-line tool, a scheduled job) */
                                 actor: {
                                     /**
@@ -95,7 +95,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -123,7 +123,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -151,7 +151,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -179,7 +179,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -275,7 +275,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -303,7 +303,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -331,7 +331,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -359,7 +359,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -387,7 +387,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -415,7 +415,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -466,6 +466,8 @@ export interface paths {
                         "application/json": {
                             data: {
                                 employee: {
+                                    /** @description whether routing may give you new leads */
+                                    available: boolean;
                                     /** Format: date-time */
                                     createdAt: string;
                                     email: string;
@@ -476,7 +478,13 @@ export interface paths {
                                     id: string;
                                     isActive: boolean;
                                     lastLogin: string | null;
+                                    /** @description your cap on open leads, set by an admin; null: none */
+                                    maxOpenLeads: number | null;
                                     name: string;
+                                    notifications: {
+                                        /** @description emails about their leads (docs/webhooks.md) */
+                                        email: boolean;
+                                    };
                                     /** @enum {unknown} */
                                     role: "counselor" | "admin";
                                 };
@@ -497,7 +505,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -525,7 +533,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -549,7 +557,205 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change your own settings: available for routed leads, email notifications */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description false: routing stops giving you new leads (holiday, training); true resumes */
+                        available?: boolean;
+                        notifications?: {
+                            email: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                employee: {
+                                    /** @description whether routing may give you new leads */
+                                    available: boolean;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
+                                    isActive: boolean;
+                                    lastLogin: string | null;
+                                    /** @description your cap on open leads, set by an admin; null: none */
+                                    maxOpenLeads: number | null;
+                                    name: string;
+                                    notifications: {
+                                        /** @description emails about their leads (docs/webhooks.md) */
+                                        email: boolean;
+                                    };
+                                    /** @enum {unknown} */
+                                    role: "counselor" | "admin";
+                                };
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/auth/password": {
@@ -606,7 +812,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -634,7 +840,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -662,7 +868,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -690,7 +896,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -718,7 +924,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -820,7 +1026,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -848,7 +1054,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -876,7 +1082,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -904,7 +1110,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -932,7 +1138,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -960,7 +1166,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -988,7 +1194,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1050,6 +1256,8 @@ export interface paths {
                                  * @example 6542abc123def456789abcde
                                  */
                                 _id: string;
+                                /** @description whether routing may give them new leads */
+                                available: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
@@ -1060,6 +1268,8 @@ export interface paths {
                                 id: string;
                                 isActive: boolean;
                                 lastLogin: string | null;
+                                /** @description at most this many open (claimed or contacted) leads through claims and routing; null: no cap */
+                                maxOpenLeads: number | null;
                                 name: string;
                                 /** @description enquiries they hold that are claimed or contacted */
                                 openLeads: number;
@@ -1085,7 +1295,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1113,7 +1323,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1141,7 +1351,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1169,7 +1379,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1232,6 +1442,8 @@ export interface paths {
                                  * @example 6542abc123def456789abcde
                                  */
                                 _id: string;
+                                /** @description whether routing may give them new leads */
+                                available: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
@@ -1248,6 +1460,8 @@ export interface paths {
                                 id: string;
                                 isActive: boolean;
                                 lastLogin: string | null;
+                                /** @description at most this many open (claimed or contacted) leads through claims and routing; null: no cap */
+                                maxOpenLeads: number | null;
                                 name: string;
                                 /** @enum {unknown} */
                                 role: "counselor" | "admin";
@@ -1268,7 +1482,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1296,7 +1510,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1324,7 +1538,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1352,7 +1566,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1380,7 +1594,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1425,6 +1639,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         isActive?: boolean;
+                        /** @description at most this many open (claimed or contacted) leads through claims and routing; null: no cap */
+                        maxOpenLeads?: number | null;
                         name?: string;
                         /** @enum {unknown} */
                         role?: "counselor" | "admin";
@@ -1445,6 +1661,8 @@ export interface paths {
                                  * @example 6542abc123def456789abcde
                                  */
                                 _id: string;
+                                /** @description whether routing may give them new leads */
+                                available: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
@@ -1455,6 +1673,8 @@ export interface paths {
                                 id: string;
                                 isActive: boolean;
                                 lastLogin: string | null;
+                                /** @description at most this many open (claimed or contacted) leads through claims and routing; null: no cap */
+                                maxOpenLeads: number | null;
                                 name: string;
                                 /** @enum {unknown} */
                                 role: "counselor" | "admin";
@@ -1476,7 +1696,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1504,7 +1724,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1532,7 +1752,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1560,7 +1780,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1588,7 +1808,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1616,7 +1836,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1644,7 +1864,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1672,7 +1892,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1758,6 +1978,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -1768,6 +1992,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -1796,7 +2022,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1824,7 +2050,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1852,7 +2078,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1880,7 +2106,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -1979,7 +2205,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2007,7 +2233,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2035,7 +2261,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2063,7 +2289,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2142,6 +2368,8 @@ export interface paths {
                                     /** Format: date-time */
                                     at: string;
                                     courseInterest?: string;
+                                    /** @description the first-contact deadline concerned */
+                                    dueAt?: string;
                                     employee?: {
                                         /**
                                          * @description A 24-character hexadecimal id (MongoDB ObjectId format)
@@ -2156,9 +2384,16 @@ export interface paths {
                                         id: string;
                                         name: string;
                                     };
+                                    followUpAt?: string | null;
                                     from?: string;
                                     message?: string | null;
+                                    note?: string | null;
                                     noteId?: string;
+                                    /** @description an admin assigned beyond the counselor’s cap */
+                                    overCapacity?: {
+                                        maxOpenLeads: number;
+                                        openLeads: number;
+                                    };
                                     previousOwner?: {
                                         /**
                                          * @description A 24-character hexadecimal id (MongoDB ObjectId format)
@@ -2175,9 +2410,20 @@ export interface paths {
                                     } | null;
                                     priority?: string;
                                     reason?: string;
+                                    /** @description the routing rule */
+                                    rule?: {
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        _id: string;
+                                        name: string;
+                                    };
+                                    /** @description how the routing rule chose */
+                                    strategy?: string;
                                     to?: string;
                                     /** @enum {unknown} */
-                                    type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "erased";
+                                    type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "erased" | "left_in_pool" | "sla_warning" | "sla_breached" | "follow_up_set" | "follow_up_due";
                                 }[];
                                 claimedAt: string | null;
                                 claimedBy: {
@@ -2198,6 +2444,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -2237,6 +2487,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -2261,7 +2513,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2289,7 +2541,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2317,7 +2569,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2345,7 +2597,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2373,7 +2625,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2467,6 +2719,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -2477,6 +2733,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -2501,7 +2759,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2529,7 +2787,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2557,7 +2815,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2585,7 +2843,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2613,7 +2871,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2641,7 +2899,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2669,7 +2927,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2697,7 +2955,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2779,6 +3037,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -2789,6 +3051,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -2813,7 +3077,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2841,7 +3105,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2869,7 +3133,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2897,7 +3161,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2925,7 +3189,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -2945,6 +3209,581 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enquiries/{id}/follow-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set when to follow up on a lead (its owner or an admin) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description when to follow up (ISO 8601 date-time)
+                         */
+                        at: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                claimedAt: string | null;
+                                claimedBy: {
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    _id: string;
+                                    email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                courseInterest: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                message: string | null;
+                                name: string;
+                                phone: string;
+                                /** @enum {unknown} */
+                                priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
+                                /** @enum {unknown} */
+                                source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
+                                /** @enum {unknown} */
+                                status: "unclaimed" | "claimed" | "contacted" | "converted" | "lost";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Clear the lead’s follow-up (its owner or an admin) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                claimedAt: string | null;
+                                claimedBy: {
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    _id: string;
+                                    email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                courseInterest: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                message: string | null;
+                                name: string;
+                                phone: string;
+                                /** @enum {unknown} */
+                                priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
+                                /** @enum {unknown} */
+                                source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
+                                /** @enum {unknown} */
+                                status: "unclaimed" | "claimed" | "contacted" | "converted" | "lost";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -3012,6 +3851,8 @@ export interface paths {
                                     /** Format: date-time */
                                     at: string;
                                     courseInterest?: string;
+                                    /** @description the first-contact deadline concerned */
+                                    dueAt?: string;
                                     employee?: {
                                         /**
                                          * @description A 24-character hexadecimal id (MongoDB ObjectId format)
@@ -3026,9 +3867,16 @@ export interface paths {
                                         id: string;
                                         name: string;
                                     };
+                                    followUpAt?: string | null;
                                     from?: string;
                                     message?: string | null;
+                                    note?: string | null;
                                     noteId?: string;
+                                    /** @description an admin assigned beyond the counselor’s cap */
+                                    overCapacity?: {
+                                        maxOpenLeads: number;
+                                        openLeads: number;
+                                    };
                                     previousOwner?: {
                                         /**
                                          * @description A 24-character hexadecimal id (MongoDB ObjectId format)
@@ -3045,9 +3893,20 @@ export interface paths {
                                     } | null;
                                     priority?: string;
                                     reason?: string;
+                                    /** @description the routing rule */
+                                    rule?: {
+                                        /**
+                                         * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                         * @example 6542abc123def456789abcde
+                                         */
+                                        _id: string;
+                                        name: string;
+                                    };
+                                    /** @description how the routing rule chose */
+                                    strategy?: string;
                                     to?: string;
                                     /** @enum {unknown} */
-                                    type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "erased";
+                                    type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "erased" | "left_in_pool" | "sla_warning" | "sla_breached" | "follow_up_set" | "follow_up_due";
                                 }[];
                                 claimedAt: string | null;
                                 claimedBy: {
@@ -3068,6 +3927,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -3107,6 +3970,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -3131,7 +3996,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3159,7 +4024,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3187,7 +4052,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3215,7 +4080,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3243,7 +4108,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3271,7 +4136,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3299,7 +4164,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3381,6 +4246,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -3391,6 +4260,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -3415,7 +4286,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3443,7 +4314,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3471,7 +4342,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3499,7 +4370,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3527,7 +4398,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3555,7 +4426,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3643,6 +4514,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -3653,6 +4528,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -3677,7 +4554,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3705,7 +4582,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3733,7 +4610,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3761,7 +4638,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3789,7 +4666,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3817,7 +4694,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3845,7 +4722,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3873,7 +4750,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3950,7 +4827,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -3978,7 +4855,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4006,7 +4883,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4034,7 +4911,224 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enquiries/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your follow-ups, soonest first (admins: everyone’s, or claimedBy’s) */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description admins: one counselor's follow-ups
+                     * @example 6542abc123def456789abcde
+                     */
+                    claimedBy?: string;
+                    limit?: number;
+                    page?: number;
+                    /** @description the IANA time zone that decides what "today" is */
+                    tz?: string;
+                    /** @description overdue: before now; today: today in `tz`; upcoming: from now on */
+                    when: "overdue" | "today" | "upcoming";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                claimedAt: string | null;
+                                claimedBy: {
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    _id: string;
+                                    email: string;
+                                    /**
+                                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                     * @example 6542abc123def456789abcde
+                                     */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                courseInterest: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                message: string | null;
+                                name: string;
+                                phone: string;
+                                /** @enum {unknown} */
+                                priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
+                                /** @enum {unknown} */
+                                source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
+                                /** @enum {unknown} */
+                                status: "unclaimed" | "claimed" | "contacted" | "converted" | "lost";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description Pass as `cursor` to get the next page; null on the last page. Only on lists that take a cursor. */
+                            nextCursor?: string | null;
+                            page: number;
+                            pages: number;
+                            /** @enum {boolean} */
+                            success: true;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4115,6 +5209,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -4125,6 +5223,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -4153,7 +5253,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4181,7 +5281,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4209,7 +5309,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4296,6 +5396,10 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 email: string;
+                                firstContactDueAt: string | null;
+                                firstContactedAt: string | null;
+                                followUpAt: string | null;
+                                followUpNote: string | null;
                                 /**
                                  * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                  * @example 6542abc123def456789abcde
@@ -4306,6 +5410,8 @@ export interface paths {
                                 phone: string;
                                 /** @enum {unknown} */
                                 priority: "low" | "medium" | "high";
+                                /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                 /** @enum {unknown} */
                                 source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                 /** @enum {unknown} */
@@ -4334,7 +5440,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4362,7 +5468,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4390,7 +5496,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4457,7 +5563,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4485,7 +5591,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4578,7 +5684,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4606,7 +5712,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4634,7 +5740,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4662,7 +5768,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4690,7 +5796,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4718,7 +5824,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4800,6 +5906,8 @@ export interface paths {
                                         /** Format: date-time */
                                         at: string;
                                         courseInterest?: string;
+                                        /** @description the first-contact deadline concerned */
+                                        dueAt?: string;
                                         employee?: {
                                             /**
                                              * @description A 24-character hexadecimal id (MongoDB ObjectId format)
@@ -4814,9 +5922,16 @@ export interface paths {
                                             id: string;
                                             name: string;
                                         };
+                                        followUpAt?: string | null;
                                         from?: string;
                                         message?: string | null;
+                                        note?: string | null;
                                         noteId?: string;
+                                        /** @description an admin assigned beyond the counselor’s cap */
+                                        overCapacity?: {
+                                            maxOpenLeads: number;
+                                            openLeads: number;
+                                        };
                                         previousOwner?: {
                                             /**
                                              * @description A 24-character hexadecimal id (MongoDB ObjectId format)
@@ -4833,9 +5948,20 @@ export interface paths {
                                         } | null;
                                         priority?: string;
                                         reason?: string;
+                                        /** @description the routing rule */
+                                        rule?: {
+                                            /**
+                                             * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                             * @example 6542abc123def456789abcde
+                                             */
+                                            _id: string;
+                                            name: string;
+                                        };
+                                        /** @description how the routing rule chose */
+                                        strategy?: string;
                                         to?: string;
                                         /** @enum {unknown} */
-                                        type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "erased";
+                                        type: "created" | "resubmitted" | "claimed" | "status_changed" | "note_added" | "released" | "assigned" | "erased" | "left_in_pool" | "sla_warning" | "sla_breached" | "follow_up_set" | "follow_up_due";
                                     }[];
                                     claimedAt: string | null;
                                     claimedBy: {
@@ -4863,6 +5989,10 @@ export interface paths {
                                     /** Format: date-time */
                                     createdAt: string;
                                     email: string;
+                                    firstContactDueAt: string | null;
+                                    firstContactedAt: string | null;
+                                    followUpAt: string | null;
+                                    followUpNote: string | null;
                                     /**
                                      * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                      * @example 6542abc123def456789abcde
@@ -4902,6 +6032,8 @@ export interface paths {
                                     phone: string;
                                     /** @enum {unknown} */
                                     priority: "low" | "medium" | "high";
+                                    /** @description first contact against the deadline; null when no first-contact clock ran for the current owner */
+                                    sla: ("on_track" | "due_soon" | "breached" | "met") | null;
                                     /** @enum {unknown} */
                                     source: "website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other";
                                     /** @enum {unknown} */
@@ -4932,7 +6064,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4960,7 +6092,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -4988,7 +6120,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -5016,7 +6148,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -5036,6 +6168,1542 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routing-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every routing rule, in the order they are tried */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                active: boolean;
+                                /** @description active counselors, in rotation order */
+                                counselorIds: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                /** @description the counselor the rule chose last (its rotation continues after them) */
+                                lastAssignedId: string | null;
+                                /** @description Which new enquiries the rule takes; an empty or missing list matches anything */
+                                match: {
+                                    /** @description compared case-insensitively */
+                                    courses?: string[];
+                                    priorities?: ("low" | "medium" | "high")[];
+                                    sources?: ("website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other")[];
+                                };
+                                name: string;
+                                /** @description rules are tried in ascending position */
+                                position: number;
+                                /**
+                                 * @description round_robin: the next eligible counselor after the one the rule chose last; least_loaded: the eligible counselor with the fewest open leads (ties: the rotation); pool: leave it in the pool
+                                 * @enum {unknown}
+                                 */
+                                strategy: "round_robin" | "least_loaded" | "pool";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a routing rule */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        /** @description active counselors, in rotation order */
+                        counselorIds?: string[];
+                        /** @description Which new enquiries the rule takes; an empty or missing list matches anything */
+                        match?: {
+                            /** @description compared case-insensitively */
+                            courses?: string[];
+                            priorities?: ("low" | "medium" | "high")[];
+                            sources?: ("website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other")[];
+                        };
+                        name: string;
+                        /** @description rules are tried in ascending position */
+                        position: number;
+                        /**
+                         * @description round_robin: the next eligible counselor after the one the rule chose last; least_loaded: the eligible counselor with the fewest open leads (ties: the rotation); pool: leave it in the pool
+                         * @enum {unknown}
+                         */
+                        strategy: "round_robin" | "least_loaded" | "pool";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                active: boolean;
+                                /** @description active counselors, in rotation order */
+                                counselorIds: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                /** @description the counselor the rule chose last (its rotation continues after them) */
+                                lastAssignedId: string | null;
+                                /** @description Which new enquiries the rule takes; an empty or missing list matches anything */
+                                match: {
+                                    /** @description compared case-insensitively */
+                                    courses?: string[];
+                                    priorities?: ("low" | "medium" | "high")[];
+                                    sources?: ("website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other")[];
+                                };
+                                name: string;
+                                /** @description rules are tried in ascending position */
+                                position: number;
+                                /**
+                                 * @description round_robin: the next eligible counselor after the one the rule chose last; least_loaded: the eligible counselor with the fewest open leads (ties: the rotation); pool: leave it in the pool
+                                 * @enum {unknown}
+                                 */
+                                strategy: "round_robin" | "least_loaded" | "pool";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routing-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One routing rule */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                active: boolean;
+                                /** @description active counselors, in rotation order */
+                                counselorIds: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                /** @description the counselor the rule chose last (its rotation continues after them) */
+                                lastAssignedId: string | null;
+                                /** @description Which new enquiries the rule takes; an empty or missing list matches anything */
+                                match: {
+                                    /** @description compared case-insensitively */
+                                    courses?: string[];
+                                    priorities?: ("low" | "medium" | "high")[];
+                                    sources?: ("website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other")[];
+                                };
+                                name: string;
+                                /** @description rules are tried in ascending position */
+                                position: number;
+                                /**
+                                 * @description round_robin: the next eligible counselor after the one the rule chose last; least_loaded: the eligible counselor with the fewest open leads (ties: the rotation); pool: leave it in the pool
+                                 * @enum {unknown}
+                                 */
+                                strategy: "round_robin" | "least_loaded" | "pool";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a routing rule */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a routing rule (its rotation continues where it was) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        /** @description active counselors, in rotation order */
+                        counselorIds?: string[];
+                        /** @description Which new enquiries the rule takes; an empty or missing list matches anything */
+                        match?: {
+                            /** @description compared case-insensitively */
+                            courses?: string[];
+                            priorities?: ("low" | "medium" | "high")[];
+                            sources?: ("website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other")[];
+                        };
+                        name?: string;
+                        /** @description rules are tried in ascending position */
+                        position?: number;
+                        /**
+                         * @description round_robin: the next eligible counselor after the one the rule chose last; least_loaded: the eligible counselor with the fewest open leads (ties: the rotation); pool: leave it in the pool
+                         * @enum {unknown}
+                         */
+                        strategy?: "round_robin" | "least_loaded" | "pool";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                active: boolean;
+                                /** @description active counselors, in rotation order */
+                                counselorIds: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                /** @description the counselor the rule chose last (its rotation continues after them) */
+                                lastAssignedId: string | null;
+                                /** @description Which new enquiries the rule takes; an empty or missing list matches anything */
+                                match: {
+                                    /** @description compared case-insensitively */
+                                    courses?: string[];
+                                    priorities?: ("low" | "medium" | "high")[];
+                                    sources?: ("website" | "referral" | "social_media" | "email" | "phone" | "walk_in" | "event" | "advertisement" | "other")[];
+                                };
+                                name: string;
+                                /** @description rules are tried in ascending position */
+                                position: number;
+                                /**
+                                 * @description round_robin: the next eligible counselor after the one the rule chose last; least_loaded: the eligible counselor with the fewest open leads (ties: the rotation); pool: leave it in the pool
+                                 * @enum {unknown}
+                                 */
+                                strategy: "round_robin" | "least_loaded" | "pool";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/settings/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The first-contact SLA settings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description null: the clock runs around the clock; else only working time counts */
+                                businessHours: {
+                                    /** @description ISO weekdays that are working days: 1 Monday … 7 Sunday */
+                                    days: number[];
+                                    /** @description local time, HH:MM (24-hour) */
+                                    end: string;
+                                    /** @description local time, HH:MM (24-hour) */
+                                    start: string;
+                                    /** @description an IANA time zone name */
+                                    timeZone: string;
+                                } | null;
+                                enabled: boolean;
+                                firstContact: {
+                                    /**
+                                     * @description time to first contact for a high-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    high: string;
+                                    /**
+                                     * @description … for a low-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    low: string;
+                                    /**
+                                     * @description … for a medium-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    medium: string;
+                                };
+                                /**
+                                 * @description notify: record the breach only; release: back to the pool; reassign: route again without the owner
+                                 * @enum {unknown}
+                                 */
+                                onBreach: "notify" | "release" | "reassign";
+                                warnBefore: string | null;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace the first-contact SLA settings (leads already running keep their deadline) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description null: the clock runs around the clock; else only working time counts */
+                        businessHours: {
+                            /** @description ISO weekdays that are working days: 1 Monday … 7 Sunday */
+                            days: number[];
+                            /** @description local time, HH:MM (24-hour) */
+                            end: string;
+                            /** @description local time, HH:MM (24-hour) */
+                            start: string;
+                            /** @description an IANA time zone name */
+                            timeZone: string;
+                        } | null;
+                        enabled: boolean;
+                        firstContact: {
+                            /**
+                             * @description time to first contact for a high-priority lead
+                             * @example PT30M
+                             * @example PT4H
+                             * @example P1D
+                             */
+                            high: string;
+                            /**
+                             * @description … for a low-priority lead
+                             * @example PT30M
+                             * @example PT4H
+                             * @example P1D
+                             */
+                            low: string;
+                            /**
+                             * @description … for a medium-priority lead
+                             * @example PT30M
+                             * @example PT4H
+                             * @example P1D
+                             */
+                            medium: string;
+                        };
+                        /**
+                         * @description notify: record the breach only; release: back to the pool; reassign: route again without the owner
+                         * @enum {unknown}
+                         */
+                        onBreach: "notify" | "release" | "reassign";
+                        warnBefore: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description null: the clock runs around the clock; else only working time counts */
+                                businessHours: {
+                                    /** @description ISO weekdays that are working days: 1 Monday … 7 Sunday */
+                                    days: number[];
+                                    /** @description local time, HH:MM (24-hour) */
+                                    end: string;
+                                    /** @description local time, HH:MM (24-hour) */
+                                    start: string;
+                                    /** @description an IANA time zone name */
+                                    timeZone: string;
+                                } | null;
+                                enabled: boolean;
+                                firstContact: {
+                                    /**
+                                     * @description time to first contact for a high-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    high: string;
+                                    /**
+                                     * @description … for a low-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    low: string;
+                                    /**
+                                     * @description … for a medium-priority lead
+                                     * @example PT30M
+                                     * @example PT4H
+                                     * @example P1D
+                                     */
+                                    medium: string;
+                                };
+                                /**
+                                 * @description notify: record the breach only; release: back to the pool; reassign: route again without the owner
+                                 * @enum {unknown}
+                                 */
+                                onBreach: "notify" | "release" | "reassign";
+                                warnBefore: string | null;
+                            };
+                            message?: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -5086,6 +7754,13 @@ export interface paths {
                                     low: number;
                                     medium: number;
                                 };
+                                byRule: {
+                                    /** @description the rule’s name when it routed */
+                                    name: string;
+                                    /** @description leads it assigned */
+                                    routed: number;
+                                    ruleId: string;
+                                }[];
                                 bySource: {
                                     advertisement: number;
                                     email: number;
@@ -5115,6 +7790,17 @@ export interface paths {
                                     /** @description converted ÷ every lead they hold, 0–1 */
                                     conversionRate: number;
                                     converted: number;
+                                    /** @description time from the owner’s claim to the first status change away from claimed, and the first-contact SLA */
+                                    firstContact: {
+                                        medianSeconds: number | null;
+                                        /** @description first contacted by the deadline */
+                                        met: number;
+                                        /** @description deadline passed first (breached, or contacted late) */
+                                        missed: number;
+                                        p90Seconds: number | null;
+                                        /** @description met ÷ (met + missed), 0–1; null when no SLA deadline was decided yet */
+                                        slaMetRate: number | null;
+                                    };
                                     /**
                                      * @description A 24-character hexadecimal id (MongoDB ObjectId format)
                                      * @example 6542abc123def456789abcde
@@ -5127,6 +7813,17 @@ export interface paths {
                                     /** @description claimed + contacted: the leads they are working */
                                     openLeads: number;
                                 }[];
+                                /** @description time from the owner’s claim to the first status change away from claimed, and the first-contact SLA */
+                                firstContact: {
+                                    medianSeconds: number | null;
+                                    /** @description first contacted by the deadline */
+                                    met: number;
+                                    /** @description deadline passed first (breached, or contacted late) */
+                                    missed: number;
+                                    p90Seconds: number | null;
+                                    /** @description met ÷ (met + missed), 0–1; null when no SLA deadline was decided yet */
+                                    slaMetRate: number | null;
+                                };
                                 funnel: {
                                     /** @description taken by someone at least once and not back in the pool */
                                     claimed: number;
@@ -5157,7 +7854,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -5185,7 +7882,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -5213,7 +7910,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -5241,7 +7938,7 @@ export interface paths {
                              * @description Stable and machine-readable: see "Error codes" in docs/api.md
                              * @enum {unknown}
                              */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
                             errors?: {
                                 /** @description The offending field, as a dotted path (`notes.0.text`) */
                                 field: string;
@@ -5262,6 +7959,1925 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook endpoints */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string | null;
+                                /** @description Why the system switched it off (a 410 from the receiver) */
+                                disabledReason: string | null;
+                                events: string[];
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                url: string;
+                            }[];
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a webhook endpoint; the response shows its signing secret, this once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default true */
+                        active?: boolean;
+                        description?: string;
+                        /** @description The event types to send, or ["*"] for all */
+                        events: ("enquiry.created" | "enquiry.resubmitted" | "enquiry.claimed" | "enquiry.assigned" | "enquiry.released" | "enquiry.status_changed" | "enquiry.note_added" | "enquiry.sla_breached" | "enquiry.follow_up_due" | "employee.deactivated" | "*")[];
+                        /** @description http(s) URL the events are POSTed to */
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string | null;
+                                /** @description Why the system switched it off (a 410 from the receiver) */
+                                disabledReason: string | null;
+                                events: string[];
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                /** @description The signing secret (Standard Webhooks, whsec_…): shown only now */
+                                secret: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                url: string;
+                            };
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook endpoint (without its secret) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string | null;
+                                /** @description Why the system switched it off (a 410 from the receiver) */
+                                disabledReason: string | null;
+                                events: string[];
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                url: string;
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an endpoint and its delivery log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change the URL, events, description of an endpoint, or switch it on or off */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        description?: string;
+                        /** @description The event types to send, or ["*"] for all */
+                        events?: ("enquiry.created" | "enquiry.resubmitted" | "enquiry.claimed" | "enquiry.assigned" | "enquiry.released" | "enquiry.status_changed" | "enquiry.note_added" | "enquiry.sla_breached" | "enquiry.follow_up_due" | "employee.deactivated" | "*")[];
+                        /** @description http(s) URL the events are POSTed to */
+                        url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string | null;
+                                /** @description Why the system switched it off (a 410 from the receiver) */
+                                disabledReason: string | null;
+                                events: string[];
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                url: string;
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log of an endpoint, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    before?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                attempts: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                eventAt: string;
+                                eventId: string;
+                                eventType: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                lastDurationMs: number | null;
+                                lastError: string | null;
+                                lastStatusCode: number | null;
+                                nextAttemptAt: string | null;
+                                /** @description The receiver's last response body, cut to 1 KB */
+                                responseBody: string | null;
+                                /** @enum {unknown} */
+                                status: "pending" | "succeeded" | "failed";
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                webhookId: string;
+                            }[];
+                            /** @description Pass as `before` for the next (older) page; null on the last page */
+                            next: string | null;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver a settled delivery once more (same webhook-id) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    deliveryId: string;
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                attempts: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                eventAt: string;
+                                eventId: string;
+                                eventType: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                lastDurationMs: number | null;
+                                lastError: string | null;
+                                lastStatusCode: number | null;
+                                nextAttemptAt: string | null;
+                                /** @description The receiver's last response body, cut to 1 KB */
+                                responseBody: string | null;
+                                /** @enum {unknown} */
+                                status: "pending" | "succeeded" | "failed";
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                webhookId: string;
+                            };
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the signing secret; the response shows the new one, this once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string | null;
+                                /** @description Why the system switched it off (a 410 from the receiver) */
+                                disabledReason: string | null;
+                                events: string[];
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                /** @description The signing secret (Standard Webhooks, whsec_…): shown only now */
+                                secret: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                url: string;
+                            };
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a webhook.test event to the endpoint */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                     * @example 6542abc123def456789abcde
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                _id: string;
+                                attempts: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                eventAt: string;
+                                eventId: string;
+                                eventType: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                id: string;
+                                lastDurationMs: number | null;
+                                lastError: string | null;
+                                lastStatusCode: number | null;
+                                nextAttemptAt: string | null;
+                                /** @description The receiver's last response body, cut to 1 KB */
+                                responseBody: string | null;
+                                /** @enum {unknown} */
+                                status: "pending" | "succeeded" | "failed";
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /**
+                                 * @description A 24-character hexadecimal id (MongoDB ObjectId format)
+                                 * @example 6542abc123def456789abcde
+                                 */
+                                webhookId: string;
+                            };
+                            message: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+                /** @description Every failure: validation errors list one entry per offending field */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable and machine-readable: see "Error codes" in docs/api.md
+                             * @enum {unknown}
+                             */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "NOTHING_TO_CHANGE" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "INVALID_ASSIGNEE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "ADMIN_ONLY" | "REGISTRATION_CLOSED" | "ACCOUNT_DEACTIVATED" | "ENQUIRY_NOT_YOURS" | "ROUTE_NOT_FOUND" | "ENQUIRY_NOT_FOUND" | "EMPLOYEE_NOT_FOUND" | "ROUTING_RULE_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "REQUEST_TIMEOUT" | "EMAIL_TAKEN" | "ENQUIRY_ALREADY_CLAIMED" | "ENQUIRY_ALREADY_YOURS" | "ENQUIRY_NOT_CLAIMED" | "ENQUIRY_CLOSED" | "INVALID_STATUS_TRANSITION" | "DUPLICATE_OPEN_ENQUIRY" | "SUBMISSION_CONFLICT" | "AT_CAPACITY" | "CANNOT_CHANGE_SELF" | "LAST_ADMIN" | "DELIVERY_PENDING" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SHUTTING_DOWN";
+                            errors?: {
+                                /** @description The offending field, as a dotted path (`notes.0.text`) */
+                                field: string;
+                                message: string;
+                                /** @description The same as `message` (express-validator's name for it) */
+                                msg: string;
+                                /** @description The same as `field` (express-validator's name for it) */
+                                path: string;
+                            }[];
+                            /** @description For people; may be reworded. Match on `code`. */
+                            message: string;
+                            /** @enum {boolean} */
+                            success: false;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -20,9 +20,23 @@ function describeActivity(entry: Activity): string {
     case 'released':
       return `Released to the pool${by}${entry.reason ? ` (${entry.reason})` : ''}`
     case 'assigned':
-      return `Assigned to ${entry.employee?.name ?? 'an employee'}${by}`
+      return `Assigned to ${entry.employee?.name ?? 'an employee'}${by}${
+        entry.rule ? ` by the rule “${entry.rule.name}” (${entry.reason ?? entry.strategy})` : ''
+      }${entry.overCapacity ? ` beyond their cap of ${entry.overCapacity.maxOpenLeads}` : ''}`
     case 'erased':
       return `Personal data erased${by}${entry.reason ? ` (${entry.reason})` : ''}`
+    case 'left_in_pool':
+      return `Left in the pool by the rule “${entry.rule?.name ?? '?'}”: ${entry.reason ?? ''}`
+    case 'sla_warning':
+      return `First contact due soon${entry.dueAt ? ` (by ${formatDateTime(entry.dueAt)})` : ''}`
+    case 'sla_breached':
+      return `First-contact deadline missed${entry.employee ? ` by ${entry.employee.name}` : ''}`
+    case 'follow_up_set':
+      return entry.followUpAt
+        ? `Follow-up set for ${formatDateTime(entry.followUpAt)}${by}${entry.note ? `: ${entry.note}` : ''}`
+        : `Follow-up cleared${by}`
+    case 'follow_up_due':
+      return `Follow-up due${entry.note ? `: ${entry.note}` : ''}`
   }
 }
 

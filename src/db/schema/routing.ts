@@ -1,0 +1,40 @@
+import { sql } from 'drizzle-orm'
+import { boolean, index, integer, jsonb, pgEnum, pgTable, varchar } from 'drizzle-orm/pg-core'
+import { objectId, objectIdColumn, timestamps } from './columns.js'
+import { employees } from './employees.js'
+import type { EnquiryPriority, EnquirySource } from './enquiries.js'
+
+export const routingStrategies = ['round_robin', 'least_loaded', 'pool'] as const
+export const routingStrategy = pgEnum('routing_strategy', routingStrategies)
+
+/** Which new enquiries a rule takes: an empty or missing list matches anything. */
+export interface RoutingMatch {
+  sources?: EnquirySource[]
+  priorities?: EnquiryPriority[]
+  /** Compared case-insensitively with the enquiry's course. */
+  courses?: string[]
+}
+
+/** Routing rules (admin): the first active rule by position whose match fits a new enquiry decides. */
+export const routingRules = pgTable(
+  'routing_rules',
+  {
+    id: objectIdColumn('id').primaryKey().$defaultFn(objectId),
+    name: varchar('name', { length: 100 }).notNull(),
+    position: integer('position').notNull(),
+    active: boolean('active').notNull().default(true),
+    match: jsonb('match').$type<RoutingMatch>().notNull().default({}),
+    strategy: routingStrategy('strategy').notNull(),
+    counselorIds: objectIdColumn('counselor_ids').array().notNull().default(sql`'{}'`),
+    // The rotation's pointer: the counselor this rule chose last, moved in the transaction of the
+    // assignment (the rule's row lock serializes routings through it).
+    lastAssignedId: objectIdColumn('last_assigned_id').references(() => employees.id, {
+      onDelete: 'set null',
+    }),
+    ...timestamps,
+  },
+  (table) => [index('routing_rules_position_idx').on(table.position, table.id)],
+)
+
+export type RoutingRuleRow = typeof routingRules.$inferSelect
+export type RoutingStrategy = (typeof routingStrategies)[number]

@@ -1,0 +1,72 @@
+import { asc, eq, sql } from 'drizzle-orm'
+import type { Db } from '../../db/client.js'
+import {
+  type RoutingMatch,
+  type RoutingRuleRow,
+  type RoutingStrategy,
+  routingRules,
+} from '../../db/schema/index.js'
+
+/** Plain data about routing rules; every function takes a handle that may be a transaction. */
+
+export type RoutingRule = RoutingRuleRow
+
+export interface RuleFields {
+  name: string
+  position: number
+  active: boolean
+  match: RoutingMatch
+  strategy: RoutingStrategy
+  counselorIds: string[]
+}
+
+export async function listRules(db: Db, options: { activeOnly?: boolean } = {}) {
+  return db
+    .select()
+    .from(routingRules)
+    .where(options.activeOnly ? eq(routingRules.active, true) : undefined)
+    .orderBy(asc(routingRules.position), asc(routingRules.id))
+}
+
+/** The rule; with `forUpdate`, its row (and so its rotation's pointer) stays locked until the transaction ends. */
+export async function findRule(
+  db: Db,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<RoutingRule | undefined> {
+  const query = db.select().from(routingRules).where(eq(routingRules.id, id))
+  const [row] = options.forUpdate ? await query.for('update') : await query
+  return row
+}
+
+export async function insertRule(db: Db, fields: RuleFields): Promise<RoutingRule> {
+  const [row] = await db.insert(routingRules).values(fields).returning()
+  if (!row) throw new Error('rule insert returned no row')
+  return row
+}
+
+export async function updateRule(
+  db: Db,
+  id: string,
+  changes: Partial<RuleFields>,
+): Promise<RoutingRule | undefined> {
+  const [row] = await db
+    .update(routingRules)
+    .set({ ...changes, updatedAt: sql`now()` })
+    .where(eq(routingRules.id, id))
+    .returning()
+  return row
+}
+
+export async function deleteRule(db: Db, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(routingRules)
+    .where(eq(routingRules.id, id))
+    .returning({ id: routingRules.id })
+  return rows.length === 1
+}
+
+/** Moves the rule's rotation pointer (its row is locked by the caller). */
+export async function movePointer(db: Db, id: string, employeeId: string): Promise<void> {
+  await db.update(routingRules).set({ lastAssignedId: employeeId }).where(eq(routingRules.id, id))
+}

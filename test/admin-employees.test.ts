@@ -7,6 +7,7 @@ import { openDatabase } from '../src/db/client.js'
 import { employees, enquiries } from '../src/db/schema/index.js'
 import {
   assertError,
+  buildAppWithAdmin,
   buildTestApp,
   call,
   createEmployee,
@@ -146,10 +147,7 @@ describe('GET /api/employees/:id', () => {
 describe('PATCH /api/employees/:id', () => {
   let app: FastifyInstance
   let admin: TestEmployee
-  before(async () => {
-    app = await buildTestApp()
-    admin = await createEmployee(app, { role: 'admin' })
-  })
+  before(async () => ({ app, admin } = await buildAppWithAdmin()))
   after(() => app.close())
 
   const patch = (id: string, payload: Record<string, unknown>, token = admin.token) =>

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { enquiries, heldStatuses } from '../src/db/schema/index.js'
 import {
   assertError,
+  buildAppWithAdmin,
   buildTestApp,
   call,
   createEmployee,
@@ -93,10 +94,7 @@ describe('PATCH /api/auth/me (availability)', () => {
 describe('maxOpenLeads: a cap on open leads', () => {
   let app: FastifyInstance
   let admin: TestEmployee
-  before(async () => {
-    app = await buildTestApp()
-    admin = await createEmployee(app, { role: 'admin' })
-  })
+  before(async () => ({ app, admin } = await buildAppWithAdmin()))
   after(() => app.close())
 
   test('an admin sets a cap with PATCH /api/employees/:id and clears it with null', async () => {

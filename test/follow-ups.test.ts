@@ -7,6 +7,7 @@ import { DateTime } from 'luxon'
 import { activity, enquiries } from '../src/db/schema/index.js'
 import {
   assertError,
+  buildAppWithAdmin,
   buildTestApp,
   call,
   createEmployee,
@@ -124,10 +125,7 @@ describe('PUT/DELETE /api/enquiries/:id/follow-up', () => {
 describe('GET /api/enquiries/follow-ups', () => {
   let app: FastifyInstance
   let admin: TestEmployee
-  before(async () => {
-    app = await buildTestApp()
-    admin = await createEmployee(app, { role: 'admin' })
-  })
+  before(async () => ({ app, admin } = await buildAppWithAdmin()))
   after(() => app.close())
 
   test('lists the caller’s overdue, today’s and upcoming follow-ups, soonest first; admins may pick a counselor', async () => {

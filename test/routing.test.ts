@@ -6,7 +6,7 @@ import { buildApp } from '../src/app.js'
 import { activity, employees, enquiries, heldStatuses } from '../src/db/schema/index.js'
 import {
   assertError,
-  buildTestApp,
+  buildAppWithAdmin,
   call,
   createEmployee,
   fieldErrors,
@@ -43,10 +43,7 @@ const tally = (app: FastifyInstance, counselors: TestEmployee[]) =>
 describe('/api/routing-rules', () => {
   let app: FastifyInstance
   let admin: TestEmployee
-  before(async () => {
-    app = await buildTestApp()
-    admin = await createEmployee(app, { role: 'admin' })
-  })
+  before(async () => ({ app, admin } = await buildAppWithAdmin()))
   after(() => app.close())
 
   test('an admin creates, lists, reads, changes and deletes a rule', async () => {
@@ -139,10 +136,7 @@ describe('/api/routing-rules', () => {
 describe('routing new enquiries', () => {
   let app: FastifyInstance
   let admin: TestEmployee
-  before(async () => {
-    app = await buildTestApp()
-    admin = await createEmployee(app, { role: 'admin' })
-  })
+  before(async () => ({ app, admin } = await buildAppWithAdmin()))
   after(() => app.close())
 
   // Each test uses its own course, so rules of other tests never match its enquiries.

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { activity, enquiries } from '../src/db/schema/index.js'
 import {
   assertError,
+  buildAppWithAdmin,
   buildTestApp,
   call,
   createEmployee,
@@ -53,10 +54,7 @@ async function eventually(condition: () => Promise<boolean>, timeoutMs = 7000) {
 describe('GET/PUT /api/settings/sla', () => {
   let app: FastifyInstance
   let admin: TestEmployee
-  before(async () => {
-    app = await buildTestApp()
-    admin = await createEmployee(app, { role: 'admin' })
-  })
+  before(async () => ({ app, admin } = await buildAppWithAdmin()))
   after(() => app.close())
 
   test('the SLA is off by default; an admin replaces the settings and reads them back', async () => {

@@ -68,6 +68,12 @@ export async function buildAppWithCapturedLogs(
   return { app, lines, raw: () => raw }
 }
 
+/** A fresh app with an admin, logged in: for a suite that shares one app (close it after). */
+export async function buildAppWithAdmin() {
+  const app = await buildTestApp()
+  return { app, admin: await createEmployee(app, { role: 'admin' }) }
+}
+
 /** A fresh app with an admin and a counselor, logged in: the cast most suites start from. */
 export async function buildAppWithStaff(t?: Pick<TestContext, 'after'>) {
   const app = await buildTestApp(t)

@@ -7,6 +7,7 @@ import { type Database, openDatabase } from '../src/db/client.js'
 import type { JobHandler, QueueSettings } from '../src/plugins/jobs.js'
 import { call, testConfig } from './support/app.js'
 import { freshDatabase, serverDatabase, targetOf } from './support/database.js'
+import { until } from './support/receiver.js'
 
 const FAST = { JOB_POLL_INTERVAL_SECONDS: '0.5', JOB_STATS_INTERVAL_SECONDS: '1' }
 
@@ -21,14 +22,6 @@ async function appWithQueue<T extends object>(
   await app.jobs.define(queue, handler, settings)
   await app.ready()
   return app
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 15_000) {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
 }
 
 describe('the durable job queue', () => {

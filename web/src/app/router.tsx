@@ -35,6 +35,14 @@ const DashboardPage = lazy(() =>
     default: module.DashboardPage,
   })),
 )
+const WebhooksPage = lazy(() =>
+  import('../features/webhooks/webhooks-page').then((module) => ({
+    default: module.WebhooksPage,
+  })),
+)
+const WebhookPage = lazy(() =>
+  import('../features/webhooks/webhook-page').then((module) => ({ default: module.WebhookPage })),
+)
 
 /** Admin pages: a counselor who follows a link to one is told, not shown an API error. */
 function AdminOnly() {
@@ -90,6 +98,8 @@ export function AppRouter() {
             <Route path="enquiries" element={<AllEnquiriesPage />} />
             <Route path="team" element={<TeamPage />} />
             <Route path="dashboard" element={<DashboardPage />} />
+            <Route path="webhooks" element={<WebhooksPage />} />
+            <Route path="webhooks/:id" element={<WebhookPage />} />
           </Route>
           <Route path="*" element={<NotFound />} />
         </Route>

@@ -60,6 +60,9 @@ export default defineConfig({
       RATE_LIMIT_MAX_REQUESTS: '100000',
       AUTH_RATE_LIMIT_MAX: '100000',
       ENQUIRY_RATE_LIMIT_MAX: '100000',
+      // The webhook tests' receivers listen on 127.0.0.1, and a failing delivery settles in seconds.
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_RETRY_DELAYS: '1s,1s',
     },
   },
 })

@@ -189,3 +189,25 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
   mkdirSync(dir, { recursive: true })
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true })
 }
+
+export interface CreatedWebhook {
+  id: string
+  url: string
+  secret: string
+}
+
+/** A webhook endpoint added by the admin through the API; the answer carries its secret. */
+export async function createWebhookThroughApi(
+  request: APIRequestContext,
+  fields: { url: string; events: string[]; active?: boolean; description?: string },
+): Promise<CreatedWebhook> {
+  const token = await logInThroughApi(request, ADMIN)
+  const body = await json<{ data: CreatedWebhook }>(
+    await request.post('/api/webhooks', {
+      data: fields,
+      headers: { authorization: `Bearer ${token}` },
+    }),
+  )
+  const { id, url, secret } = body.data
+  return { id, url, secret }
+}

@@ -1,7 +1,14 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, type Locator, type Page, type Request, test } from '@playwright/test'
-import { type Account, ADMIN, claimThroughApi, createCounselor, submitEnquiry } from './support'
+import {
+  type Account,
+  ADMIN,
+  claimThroughApi,
+  createCounselor,
+  createWebhookThroughApi,
+  submitEnquiry,
+} from './support'
 
 // The budget of issue 12: every console page gets its data in one round of API calls, and the pool
 // shows a full page of 20 rows one round after the login answers. The table of what each page
@@ -182,6 +189,8 @@ const PAGES = [
   'All enquiries (admin)',
   'Team (admin)',
   'Dashboard (admin)',
+  'Webhooks (admin)',
+  'A webhook endpoint (admin)',
   'Change password (admin)',
 ] as const
 type PageName = (typeof PAGES)[number]
@@ -291,6 +300,42 @@ test.describe('each console page gets its data in one round of API calls', () =>
       note('Dashboard (admin)', load)
     })
 
+    test.describe('with a webhook endpoint', () => {
+      let webhookId: string
+      test.beforeEach(async ({ request }) => {
+        // Switched off, so nothing is ever sent to this address.
+        const webhook = await createWebhookThroughApi(request, {
+          url: 'https://receiver.example.com/crm-events',
+          events: ['enquiry.sla_breached'],
+          active: false,
+        })
+        webhookId = webhook.id
+      })
+
+      test('the webhooks: one call', async ({ page }) => {
+        const endpoints = page.getByRole('table', { name: 'Webhook endpoints' })
+        const load = await measure(
+          page,
+          () => page.goto('/admin/webhooks'),
+          endpoints.locator('tbody tr').first(),
+        )
+        expectOneRound(load, ['GET /api/webhooks'])
+        note('Webhooks (admin)', load)
+      })
+
+      test("an endpoint's page: the endpoint and its delivery log, side by side", async ({
+        page,
+      }) => {
+        const load = await measure(
+          page,
+          () => page.goto(`/admin/webhooks/${webhookId}`),
+          page.getByText('Nothing sent yet.'),
+        )
+        expectOneRound(load, ['GET /api/webhooks/:id', 'GET /api/webhooks/:id/deliveries'])
+        note('A webhook endpoint (admin)', load)
+      })
+    })
+
     test('the password page: no call but the live stream', async ({ page }) => {
       const load = await measure(
         page,
@@ -339,6 +384,8 @@ ${rows.join('\n')}
 The pool's two rounds are the login and then the pool: the pool call needs the login's token, and
 it starts as soon as the login answers (issue 12's budget: one round trip of data after login).
 All enquiries asks for the list and for the active team (the Counselor filter and the Assign
-menus) at the same time.
+menus) at the same time; a webhook endpoint's page asks for the endpoint and for the first page of
+its delivery log at the same time (the log is asked again every 2 s only while a delivery on the
+page shown is pending).
 `
 }

@@ -86,6 +86,9 @@ export interface JobsPluginOptions {
   shutdownTimeoutMs: number
 }
 
+/** How many due jobs of one queue a worker takes at once. */
+const BATCH = 20
+
 interface Definition {
   queue: string
   handler: JobHandler<object>
@@ -197,21 +200,37 @@ export default fp<JobsPluginOptions>(
 
     app.addHook('onReady', async () => {
       for (const { queue, handler } of definitions) {
+        // Up to BATCH due jobs at a time, run side by side, each settled on its own (a failure
+        // retries only its job); while batches come back full the worker fetches again at once,
+        // so a backlog drains at the speed of its handlers, not one job per poll.
         await boss.work(
           queue,
-          { pollingIntervalSeconds: options.pollIntervalSeconds, includeMetadata: true },
-          async ([job]) => {
-            if (!job) return
-            try {
-              await handler(job.data as object, { id: job.id, retryCount: job.retryCount })
-            } catch (error) {
-              app.log.warn(
-                { err: error, queue, job: job.id, retryCount: job.retryCount },
-                'job failed',
-              )
-              throw error
-            }
+          {
+            pollingIntervalSeconds: options.pollIntervalSeconds,
+            includeMetadata: true,
+            batchSize: BATCH,
+            burstWhenBatchFull: true,
+            perJobResults: true,
           },
+          (batch) =>
+            Promise.all(
+              batch.map(async (job) => {
+                try {
+                  await handler(job.data as object, { id: job.id, retryCount: job.retryCount })
+                  return { id: job.id, status: 'completed' as const }
+                } catch (error) {
+                  app.log.warn(
+                    { err: error, queue, job: job.id, retryCount: job.retryCount },
+                    'job failed',
+                  )
+                  return {
+                    id: job.id,
+                    status: 'failed' as const,
+                    output: { message: (error as Error).message },
+                  }
+                }
+              }),
+            ),
         )
       }
     })

@@ -20,6 +20,7 @@ import routingRoutes from './modules/routing/routes.js'
 import slaRoutes from './modules/sla/routes.js'
 import webhookRoutes from './modules/webhooks/routes.js'
 import authPlugin from './plugins/auth.js'
+import configCachePlugin from './plugins/config-cache.js'
 import consolePlugin from './plugins/console.js'
 import databasePlugin from './plugins/database.js'
 import docsPlugin from './plugins/docs.js'
@@ -104,6 +105,7 @@ export async function buildApp(
   if (config.admin && (await ensureBootstrapAdmin(app.db, config.admin))) {
     app.log.info({ email: config.admin.email }, 'created the configured admin')
   }
+  await app.register(configCachePlugin)
   await app.register(redisPlugin, { config })
   await app.register(authPlugin, { config, findCaller: (id) => findCaller(app.db, id) })
   await app.register(securityPlugin, { config })

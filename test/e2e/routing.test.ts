@@ -56,11 +56,23 @@ describe('routing with two server processes on one database', () => {
           String((registered.body.data?.employee as { id?: string } | undefined)?.id),
         )
       }
+      // Instance a reads the rules (none yet) and keeps them; the rule made on b must reach it.
+      const early = await request(a, 'POST', '/api/enquiries', {
+        body: {
+          name: 'Early Student',
+          email: 'early@example.com',
+          phone: '5550999999',
+          courseInterest: 'Web Development',
+        },
+      })
+      assert.equal(early.status, 201)
       const rule = await request(b, 'POST', '/api/routing-rules', {
         token,
         body: { name: 'Everyone', position: 1, strategy: 'round_robin', counselorIds },
       })
       assert.equal(rule.status, 201)
+      // The change reaches the other instance by the database's notification, after its commit.
+      await new Promise((resolve) => setTimeout(resolve, 500))
 
       const submissions = await Promise.all(
         Array.from({ length: 30 }, (_, i) =>

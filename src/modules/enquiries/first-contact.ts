@@ -2,9 +2,15 @@ import type { Db } from '../../db/client.js'
 import type { EmployeeRef } from '../../db/schema/index.js'
 import type { JobQueue } from '../../plugins/jobs.js'
 import { findEmployeeRef } from '../employees/service.js'
-import { decideOwner, firstMatchingRule } from '../routing/service.js'
-import { firstContactClock, getSlaSettings, type SlaSettings } from '../sla/service.js'
 import {
+  decideOwner,
+  firstMatchingRule,
+  ROTATION_REASON,
+  type RoutingRule,
+} from '../routing/service.js'
+import { firstContactClock, type SlaSettings } from '../sla/service.js'
+import {
+  assignByRotation,
   assignTo,
   type ClockJob,
   findClockBasis,
@@ -22,6 +28,17 @@ import {
  */
 
 export type JobSender = Pick<JobQueue, 'send'>
+
+/**
+ * What routing and the first-contact clock need besides the database: the job queue, and the
+ * active routing rules and SLA settings (read on every submission and claim, so the routes give
+ * cached ones). Read them before a transaction, never in one: they read outside it, and on the
+ * embedded database (one connection) such a read waits for the transaction to end.
+ */
+export interface Automation extends JobSender {
+  activeRules(): Promise<RoutingRule[]>
+  slaSettings(): Promise<SlaSettings>
+}
 
 export const FIRST_CONTACT_DEADLINE = 'first-contact-deadline'
 export const FIRST_CONTACT_WARNING = 'first-contact-warning'
@@ -52,35 +69,41 @@ export async function startFirstContactClock(
 
 /**
  * Gives the enquiry to whom the rule decides (starting their clock), or leaves it in the pool
- * saying why. False when it stays in the pool.
+ * saying why. False when it stays in the pool. A plain rotation routes in one statement
+ * (`assignByRotation`); caps, least-loaded, exclusions and nobody eligible take the general path.
  */
 export async function routeEnquiry(
   tx: Db,
   jobs: JobSender,
+  sla: SlaSettings,
   id: string,
   ruleId: string,
   options: { exclude?: string[] } = {},
 ): Promise<boolean> {
-  const decision = await decideOwner(tx, ruleId, options)
-  if (!decision) return false
-  const { rule, strategy, reason, employee } = decision
-  if (!employee) {
+  const rotated =
+    options.exclude === undefined && (await assignByRotation(tx, id, ruleId, ROTATION_REASON))
+  if (!rotated) {
+    const decision = await decideOwner(tx, ruleId, options)
+    if (!decision) return false
+    const { rule, strategy, reason, employee } = decision
+    if (!employee) {
+      await recordActivity(tx, {
+        enquiryId: id,
+        type: 'left_in_pool',
+        actorId: null,
+        details: { rule, strategy, reason },
+      })
+      return false
+    }
+    await assignTo(tx, id, employee._id)
     await recordActivity(tx, {
       enquiryId: id,
-      type: 'left_in_pool',
+      type: 'assigned',
       actorId: null,
-      details: { rule, strategy, reason },
+      details: { employee, previousOwner: null, rule, strategy, reason },
     })
-    return false
   }
-  await assignTo(tx, id, employee._id)
-  await recordActivity(tx, {
-    enquiryId: id,
-    type: 'assigned',
-    actorId: null,
-    details: { employee, previousOwner: null, rule, strategy, reason },
-  })
-  await startFirstContactClock(tx, jobs, id, await getSlaSettings(tx))
+  await startFirstContactClock(tx, jobs, id, sla)
   return true
 }
 
@@ -91,14 +114,15 @@ export async function routeEnquiry(
  */
 export async function actOnFirstContactDeadline(
   db: Db,
-  jobs: JobSender,
+  automation: Automation,
   job: ClockJob,
 ): Promise<void> {
+  const [sla, activeRules] = await Promise.all([automation.slaSettings(), automation.activeRules()])
+  const { onBreach } = sla
   await db.transaction(async (tx) => {
     const breached = await markBreachedIfUncontacted(tx, job)
     if (!breached) return
     const owner: EmployeeRef | null = (await findEmployeeRef(tx, job.ownerId)) ?? null
-    const { onBreach } = await getSlaSettings(tx)
     await recordActivity(tx, {
       enquiryId: job.enquiryId,
       type: 'sla_breached',
@@ -120,8 +144,10 @@ export async function actOnFirstContactDeadline(
       details: { previousOwner: owner, reason: 'sla' },
     })
     if (onBreach !== 'reassign') return
-    const ruleId = await firstMatchingRule(tx, breached)
-    if (ruleId) await routeEnquiry(tx, jobs, job.enquiryId, ruleId, { exclude: [job.ownerId] })
+    const ruleId = firstMatchingRule(activeRules, breached)?.id
+    if (ruleId) {
+      await routeEnquiry(tx, automation, sla, job.enquiryId, ruleId, { exclude: [job.ownerId] })
+    }
   })
 }
 

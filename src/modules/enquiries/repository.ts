@@ -17,6 +17,7 @@ import {
   heldStatuses,
   notes,
   openStatuses,
+  routingRules,
 } from '../../db/schema/index.js'
 
 /** Plain data about enquiries; every function takes a handle that may be a transaction. */
@@ -564,6 +565,191 @@ export async function assignTo(db: Db, id: string, employeeId: string): Promise<
       updatedAt: sql`now()`,
     })
     .where(eq(enquiries.id, id))
+}
+
+/** The rows of a raw statement, whichever driver ran it. */
+async function rowsOf<T>(result: Promise<unknown>): Promise<T[]> {
+  const settled = (await result) as { rows?: T[] } | T[]
+  return Array.isArray(settled) ? settled : (settled.rows ?? [])
+}
+
+/** Who a rotation assigned a new enquiry to, and through which rule. */
+export interface RotationAssignment {
+  rule: { _id: string; name: string }
+  employee: EmployeeRef
+}
+
+/**
+ * The CTE that moves a round-robin rule's pointer to its next eligible counselor (the first,
+ * in rotation order after the pointer, who is active, available and a counselor) and returns the
+ * rule with the chosen one. It takes the rule's row lock, which serializes routings through the
+ * rule until the transaction ends; a routing that waited for it sees the pointer as the previous
+ * one left it (PostgreSQL re-evaluates the row after the wait). It moves nothing unless the rule
+ * is an active round-robin whose counselors have no cap, one of them is eligible, and `unless`
+ * does not hold: the general path (routing/service decideOwner) counts open leads under the
+ * counselors' locks for the rest.
+ */
+function rotateRule(db: Db, ruleId: string, unless?: SQL) {
+  const size = sql`cardinality(${routingRules.counselorIds})`
+  const eligible = sql`${employees.isActive} AND ${employees.available} AND ${employees.role} = 'counselor'`
+  return db
+    .update(routingRules)
+    .set({
+      lastAssignedId: sql`(
+          SELECT c.id FROM unnest(${routingRules.counselorIds}) WITH ORDINALITY AS c(id, ord)
+          JOIN ${employees} ON ${employees.id} = c.id
+          WHERE ${eligible}
+          ORDER BY (c.ord - 1 - coalesce(array_position(${routingRules.counselorIds}, ${routingRules.lastAssignedId}), 0) + ${size}) % ${size}
+          LIMIT 1)`,
+    })
+    .where(
+      and(
+        eq(routingRules.id, ruleId),
+        eq(routingRules.active, true),
+        eq(routingRules.strategy, 'round_robin'),
+        sql`NOT EXISTS (SELECT 1 FROM ${employees} WHERE ${employees.id} = ANY(${routingRules.counselorIds}) AND ${employees.maxOpenLeads} IS NOT NULL)`,
+        sql`EXISTS (SELECT 1 FROM ${employees} WHERE ${employees.id} = ANY(${routingRules.counselorIds}) AND ${eligible})`,
+        unless && sql`NOT (${unless})`,
+      ),
+    )
+    .returning({
+      ruleId: routingRules.id,
+      ruleName: routingRules.name,
+      ownerId: routingRules.lastAssignedId,
+    })
+}
+
+/** The `assigned` entry's details for a rotation: who, by which rule, and why. */
+const rotationDetails = (
+  rule: { ruleId: SQL.Aliased | AnyPgColumn; ruleName: SQL.Aliased | AnyPgColumn },
+  reason: string,
+) =>
+  sql`jsonb_build_object(
+    'employee', jsonb_build_object('_id', ${employees.id}, 'name', ${employees.name}, 'email', ${employees.email}),
+    'previousOwner', NULL,
+    'rule', jsonb_build_object('_id', ${rule.ruleId}, 'name', ${rule.ruleName}),
+    'strategy', 'round_robin',
+    'reason', ${reason}::text)`
+
+const toAssignment = (details: unknown): RotationAssignment => {
+  const { rule, employee } = details as RotationAssignment
+  return { rule, employee }
+}
+
+/**
+ * Routes a new enquiry (inserted earlier in this transaction) by a round-robin rule in one
+ * statement: pointer, assignment and `assigned` entry. Undefined, and nothing written, when the
+ * rule is not a plain rotation (see rotateRule).
+ */
+export async function assignByRotation(
+  db: Db,
+  enquiryId: string,
+  ruleId: string,
+  reason: string,
+): Promise<RotationAssignment | undefined> {
+  const rule = db.$with('rule').as(rotateRule(db, ruleId))
+  const assigned = db.$with('assigned').as(
+    db
+      .update(enquiries)
+      .set({
+        claimedBy: sql`(SELECT ${rule.ownerId} FROM ${rule})`,
+        claimedAt: sql`now()`,
+        status: 'claimed',
+        updatedAt: sql`now()`,
+      })
+      .where(
+        and(
+          eq(enquiries.id, enquiryId),
+          eq(enquiries.status, 'unclaimed'),
+          sql`EXISTS (SELECT 1 FROM ${rule})`,
+        ),
+      )
+      .returning({ enquiryId: enquiries.id, ownerId: enquiries.claimedBy }),
+  )
+  const [row] = await db
+    .with(rule, assigned)
+    .insert(activity)
+    .select(
+      db
+        .select({
+          id: sql`${objectId()}`.as('id'),
+          enquiryId: assigned.enquiryId,
+          type: sql`'assigned'::activity_type`.as('type'),
+          actorId: sql`NULL`.as('actor_id'),
+          at: sql`now()`.as('at'),
+          details: rotationDetails(rule, reason).as('details'),
+        })
+        .from(assigned)
+        .innerJoin(rule, sql`true`)
+        .innerJoin(employees, eq(employees.id, assigned.ownerId)),
+    )
+    .returning({ details: activity.details })
+  return row && toAssignment(row.details)
+}
+
+/**
+ * A new enquiry routed by a round-robin rule, all in ONE statement outside any transaction: the
+ * rule's pointer moves, the enquiry is inserted already claimed by the chosen counselor, with its
+ * `created` and `assigned` entries. Being one statement, it holds the rule's lock only while the
+ * database runs it and commits, not across round trips, so routings through one rule do not wait
+ * on each other's network and event loop. Undefined, and nothing written, when the rule is not a
+ * plain rotation, or an open enquiry already has this email or phone (a resubmission: the caller
+ * takes the general path, which absorbs it). Should an identical submission commit between this
+ * statement's check and its insert, the insert does nothing and the pointer has moved once
+ * without an assignment: that counselor's turn is skipped, once.
+ */
+export async function insertRoutedByRotation(
+  db: Db,
+  enquiry: NewEnquiry,
+  ruleId: string,
+  reason: string,
+): Promise<{ id: string; createdAt: Date; assignment: RotationAssignment } | undefined> {
+  const digits = sql`regexp_replace(${enquiry.phone}, '[^0-9]', '', 'g')`
+  const rule = rotateRule(
+    db,
+    ruleId,
+    sql`EXISTS (SELECT 1 FROM ${enquiries} WHERE ${isOpen} AND ${enquiries.erasedAt} IS NULL AND (${enquiries.email} = ${enquiry.email} OR ${enquiries.phoneDigits} = ${digits}))`,
+  )
+  // Raw for the INSERT's column list: the query builder's INSERT … SELECT names every column.
+  const rows = await rowsOf<{ enquiry_id: string; at: Date | string; details: unknown }>(
+    db.execute(sql`
+      WITH ${sql.identifier('rule')} AS ${rule},
+      owner AS (
+        SELECT ${employees.id} AS id, ${employees.name} AS name, ${employees.email} AS email
+        FROM ${employees} JOIN ${sql.identifier('rule')} ON ${employees.id} = ${sql.identifier('rule')}.last_assigned_id
+      ),
+      created AS (
+        INSERT INTO ${enquiries} (id, name, email, phone, course_interest, message, source, priority,
+          status, claimed_by, claimed_at)
+        SELECT ${objectId()}, ${enquiry.name}, ${enquiry.email}, ${enquiry.phone},
+          ${enquiry.courseInterest}, ${enquiry.message ?? null},
+          ${enquiry.source ?? 'website'}::enquiry_source, ${enquiry.priority ?? 'medium'}::enquiry_priority,
+          'claimed', owner.id, now()
+        FROM owner
+        ON CONFLICT DO NOTHING
+        RETURNING id, created_at
+      )
+      INSERT INTO ${activity} (id, enquiry_id, type, actor_id, at, details)
+      SELECT ${objectId()}, created.id, 'created'::activity_type, NULL, created.created_at, '{}'::jsonb FROM created
+      UNION ALL
+      SELECT ${objectId()}, created.id, 'assigned'::activity_type, NULL, created.created_at,
+        jsonb_build_object(
+          'employee', jsonb_build_object('_id', owner.id, 'name', owner.name, 'email', owner.email),
+          'previousOwner', NULL,
+          'rule', jsonb_build_object('_id', r.id, 'name', r.name),
+          'strategy', 'round_robin',
+          'reason', ${reason}::text)
+      FROM created, owner, ${sql.identifier('rule')} r
+      RETURNING enquiry_id, at, details`),
+  )
+  const assigned = rows.find((row) => Object.hasOwn(row.details as object, 'rule'))
+  return (
+    assigned && {
+      id: assigned.enquiry_id,
+      createdAt: new Date(assigned.at),
+      assignment: toAssignment(assigned.details),
+    }
+  )
 }
 
 /** How many enquiries the employee holds in each status. */

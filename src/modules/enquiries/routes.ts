@@ -1,12 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { getTableName } from 'drizzle-orm'
 import { Type } from 'typebox'
 import type { Config } from '../../config.js'
+import { appSettings, routingRules } from '../../db/schema/index.js'
 import { currentEmployee, forAdmins, forEmployees } from '../../plugins/auth.js'
 import { byIp } from '../../plugins/security.js'
 import { IdParams, responses } from '../../schemas.js'
 import { recordAudit } from '../audit/service.js'
+import { listActiveRules } from '../routing/service.js'
+import { getSlaSettings } from '../sla/service.js'
 import { enquiriesCsv } from './export.js'
 import {
+  type Automation,
   actOnFirstContactDeadline,
   FIRST_CONTACT_DEADLINE,
   FIRST_CONTACT_WARNING,
@@ -59,9 +64,17 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
     required: config.privacy.consentRequired,
     noticeVersion: config.privacy.noticeVersion,
   }
+  // Read on every submission and claim: kept until an instance changes them (config-cache).
+  const automation: Automation = {
+    send: app.jobs.send.bind(app.jobs),
+    activeRules: () =>
+      app.configCache.read(getTableName(routingRules), 'active', () => listActiveRules(app.db)),
+    slaSettings: () =>
+      app.configCache.read(getTableName(appSettings), 'sla', () => getSlaSettings(app.db)),
+  }
   // First-contact deadlines and warnings: durable jobs, run by whichever instance picks them up.
   await app.jobs.define<ClockJob>(FIRST_CONTACT_DEADLINE, (job) =>
-    actOnFirstContactDeadline(app.db, app.jobs, job),
+    actOnFirstContactDeadline(app.db, automation, job),
   )
   await app.jobs.define<ClockJob>(FIRST_CONTACT_WARNING, (job) =>
     warnOfFirstContactDeadline(app.db, job),
@@ -90,7 +103,7 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
       const { id, submittedAt, created } = await submitEnquiry(
         app.db,
         request.body,
-        app.jobs,
+        automation,
         consentPolicy,
       )
       if (created) app.metrics.enquiriesCreated.inc()
@@ -180,7 +193,7 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
             app.db,
             request.params.id,
             currentEmployee(request),
-            app.jobs,
+            automation,
           )
           app.metrics.enquiriesClaimed.inc()
           return {
@@ -409,7 +422,7 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
             id,
             request.body.employeeId,
             currentEmployee(request),
-            app.jobs,
+            automation,
           )
           return {
             success: true as const,

@@ -9,10 +9,15 @@ import {
   findEmployeeRef,
   lockCapacityOf,
 } from '../employees/service.js'
-import { firstMatchingRule } from '../routing/service.js'
-import { getSlaSettings, type SlaSettings } from '../sla/service.js'
+import { firstMatchingRule, ROTATION_REASON } from '../routing/service.js'
+import type { SlaSettings } from '../sla/service.js'
 import { cursorAfter, readCursor, supportsCursor } from './cursor.js'
-import { type JobSender, routeEnquiry, startFirstContactClock } from './first-contact.js'
+import {
+  type Automation,
+  type JobSender,
+  routeEnquiry,
+  startFirstContactClock,
+} from './first-contact.js'
 import { type EnquiryFilter, type EnquiryOrder, listEnquiries } from './listing.js'
 import {
   absorbResubmission,
@@ -29,6 +34,7 @@ import {
   insertConsent,
   insertEnquiryUnlessOpenDuplicate,
   insertNote,
+  insertRoutedByRotation,
   type NewEnquiry,
   recordActivity,
   releaseOpenLeadsOf,
@@ -92,7 +98,7 @@ function consentToStore(
 export async function submitEnquiry(
   db: Db,
   input: NewEnquiry & { website?: string | undefined; consent?: ConsentInput | undefined },
-  jobs: JobSender,
+  automation: Automation,
   policy: ConsentPolicy = { required: false, noticeVersion: undefined },
 ): Promise<{ id: string; submittedAt: Date; created: boolean }> {
   const consent = consentToStore(input.consent, policy)
@@ -100,17 +106,23 @@ export async function submitEnquiry(
   // would be, so it learns nothing, and nothing is stored.
   if (input.website) return { id: objectId(), submittedAt: new Date(), created: false }
   const priority = input.priority ?? 'medium'
-  const ruleId = await firstMatchingRule(db, {
+  const rule = firstMatchingRule(await automation.activeRules(), {
     source: input.source ?? 'website',
     priority,
     courseInterest: input.courseInterest,
   })
+  const sla = rule ? await automation.slaSettings() : undefined
+  // A plain rotation with no deadline to start and no consent to store: one statement.
+  if (rule?.strategy === 'round_robin' && !sla?.enabled && !consent) {
+    const routed = await insertRoutedByRotation(db, input, rule.id, ROTATION_REASON)
+    if (routed) return { id: routed.id, submittedAt: routed.createdAt, created: true }
+  }
   // A retry is needed only if the open lead we collided with was closed in between.
   for (let attempt = 0; attempt < 3; attempt++) {
     const created =
-      ruleId === undefined
+      rule === undefined || sla === undefined
         ? await insertEnquiryUnlessOpenDuplicate(db, input, consent)
-        : await insertAndRoute(db, jobs, input, ruleId, consent)
+        : await insertAndRoute(db, automation, sla, { input, ruleId: rule.id, consent })
     if (created) return { id: created.id, submittedAt: created.createdAt, created: true }
     const outcome = await db.transaction(async (tx) => {
       const existing = await absorbResubmission(tx, {
@@ -141,13 +153,12 @@ export async function submitEnquiry(
 async function insertAndRoute(
   db: Db,
   jobs: JobSender,
-  input: NewEnquiry,
-  ruleId: string,
-  consent: ConsentGiven | undefined,
+  sla: SlaSettings,
+  { input, ruleId, consent }: { input: NewEnquiry; ruleId: string; consent?: ConsentGiven },
 ) {
   return db.transaction(async (tx) => {
     const created = await insertEnquiryUnlessOpenDuplicate(tx, input, consent)
-    if (created) await routeEnquiry(tx, jobs, created.id, ruleId)
+    if (created) await routeEnquiry(tx, jobs, sla, created.id, ruleId)
     return created
   })
 }
@@ -239,15 +250,15 @@ export async function claimEnquiry(
   db: Db,
   id: string,
   actor: Actor,
-  jobs: JobSender,
+  automation: Automation,
 ): Promise<EnquiryRecord> {
-  const sla = await getSlaSettings(db)
+  const sla = await automation.slaSettings()
   // One statement for an employee without a cap while the SLA is off (the usual case); with the
   // SLA on, the claim and its deadline job commit together.
   const claimed = sla.enabled
     ? await db.transaction(async (tx) => {
         if (!(await claimIfUnclaimed(tx, id, actor.id))) return false
-        await startFirstContactClock(tx, jobs, id, sla)
+        await startFirstContactClock(tx, automation, id, sla)
         return true
       })
     : await claimIfUnclaimed(db, id, actor.id)
@@ -256,7 +267,10 @@ export async function claimEnquiry(
     if (!state) throw new AppError('ENQUIRY_NOT_FOUND')
     if (owns(actor, state)) throw new AppError('ENQUIRY_ALREADY_YOURS')
     // A capped employee takes the locked path.
-    if (state.status !== 'unclaimed' || !(await claimWithinCap(db, id, actor.id, jobs, sla))) {
+    if (
+      state.status !== 'unclaimed' ||
+      !(await claimWithinCap(db, id, actor.id, automation, sla))
+    ) {
       throw new AppError('ENQUIRY_ALREADY_CLAIMED')
     }
   }
@@ -369,8 +383,9 @@ export async function assignEnquiry(
   id: string,
   employeeId: string,
   actor: Actor,
-  jobs: JobSender,
+  automation: Automation,
 ): Promise<EnquiryRecord> {
+  const sla = await automation.slaSettings()
   await db.transaction(async (tx) => {
     // Employee first, then enquiry: the same order a deactivation takes its locks in. Locked for
     // update, as claims and routings to them are, so that their count of open leads holds.
@@ -405,7 +420,7 @@ export async function assignEnquiry(
           : {}),
       },
     })
-    await startFirstContactClock(tx, jobs, id, await getSlaSettings(tx))
+    await startFirstContactClock(tx, automation, id, sla)
   })
   return requireEnquiry(db, id)
 }

@@ -26,13 +26,18 @@ export interface RoutingDecision {
   reason: string
 }
 
-/** The id of the first active rule, by position, whose match fits; none: the pool. */
-export async function firstMatchingRule(
-  db: Db,
+/** What a round-robin routing's activity entry gives as its reason. */
+export const ROTATION_REASON = 'next eligible counselor in the rule’s rotation'
+
+/** The active rules, by position: what each submission is matched against. */
+export const listActiveRules = (db: Db) => listRules(db, { activeOnly: true })
+
+/** The first of these (active, by position) rules whose match fits; none: the pool. */
+export function firstMatchingRule(
+  activeRules: RoutingRule[],
   enquiry: RoutedEnquiry,
-): Promise<string | undefined> {
-  const rules = await listRules(db, { activeOnly: true })
-  return rules.find((rule) => matches(rule.match, enquiry))?.id
+): RoutingRule | undefined {
+  return activeRules.find((rule) => matches(rule.match, enquiry))
 }
 
 /**
@@ -81,7 +86,7 @@ export async function decideOwner(
     employee: { _id: employee._id, name: employee.name, email: employee.email },
     reason:
       rule.strategy === 'round_robin'
-        ? 'next eligible counselor in the rule’s rotation'
+        ? ROTATION_REASON
         : `fewest open leads among the eligible (${chosen.openLeads})`,
   }
 }

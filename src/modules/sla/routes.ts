@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { getTableName } from 'drizzle-orm'
+import { appSettings } from '../../db/schema/index.js'
 import { currentEmployee, forAdmins } from '../../plugins/auth.js'
 import { responses } from '../../schemas.js'
 import { SlaSettingsBody, SlaSettingsResponse } from './schemas.js'
@@ -9,6 +11,12 @@ const tags = ['settings (admin)']
 
 /** The first-contact SLA settings. Admin-only. */
 const slaRoutes: FastifyPluginAsyncTypebox = forAdmins(async (app) => {
+  // After a change (committed before the reply is sent) this instance reads the SLA settings afresh
+  // at once; other instances when the database's notification reaches them (config-cache).
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (request.method !== 'GET') app.configCache.forget(getTableName(appSettings))
+    return payload
+  })
   app.get(
     '/sla',
     {

@@ -7,6 +7,8 @@ const OBJECT_ID_PATTERN = '^[0-9a-f]{24}$'
 export const PHONE_PATTERN = '^(?=(?:\\D*\\d){7,15}\\D*$)\\+?[0-9 ().-]+$'
 /** A date or date-time filter in the years 1900 to 2999. */
 export const DATE_YEAR_PATTERN = '^(19|2[0-9])[0-9]{2}-'
+/** An http(s) address with a host and no spaces (webhook receivers). */
+export const HTTP_URL_PATTERN = '^https?://[^\\s/?#]+[^\\s]*$'
 
 /** Readable messages for pattern failures, instead of the regular expression itself. */
 export const PATTERN_MESSAGES: Record<string, string> = {
@@ -14,6 +16,7 @@ export const PATTERN_MESSAGES: Record<string, string> = {
   [DATE_YEAR_PATTERN]: 'must be a date (YYYY-MM-DD) or ISO 8601 date-time between 1900 and 2999',
   [PHONE_PATTERN]:
     'must have 7 to 15 digits (an optional leading +, spaces, dashes, dots and parentheses allowed)',
+  [HTTP_URL_PATTERN]: 'must be an address that starts with http:// or https://, without spaces',
 }
 
 export const ObjectIdString = Type.String({

@@ -7,7 +7,7 @@ import { SMTPServer } from 'smtp-server'
 import { buildApp } from '../src/app.js'
 import { buildTestApp, call, createEmployee, type TestEmployee, testConfig } from './support/app.js'
 import { freshDatabase } from './support/database.js'
-import { submitEnquiry } from './support/enquiries.js'
+import { claim, submitEnquiry } from './support/enquiries.js'
 import { until } from './support/receiver.js'
 
 interface Mail {
@@ -148,6 +148,83 @@ describe('email notifications', () => {
     await until(() => smtp.mails.length === 1, 'the mail, on the second attempt')
     assert.equal(smtp.attempts(), 2)
     assert.deepEqual(smtp.mails[0]?.to, [counselor.email])
+  })
+
+  test('the owner is emailed before and at a missed deadline; admins too when the breach releases the lead', async (t) => {
+    const smtp = await startSmtpServer(t)
+    const app = await buildTestApp(t, { ...FAST, SMTP_URL: smtp.url })
+    const admin = await createEmployee(app, { role: 'admin', name: 'Ada Admin' })
+    const owner = await createEmployee(app, { name: 'Olu Owner' })
+    const bystander = await createEmployee(app, { name: 'Bea Bystander' })
+    const putSla = async (onBreach: string) => {
+      const { status } = await call(app, {
+        method: 'PUT',
+        url: '/api/settings/sla',
+        token: admin.token,
+        payload: {
+          enabled: true,
+          firstContact: { high: 'PT3S', medium: 'PT3S', low: 'PT3S' },
+          businessHours: null,
+          onBreach,
+          warnBefore: 'PT2S',
+        },
+      })
+      assert.equal(status, 200)
+    }
+    // A breach is acted on by the policy in force at its deadline: one lead breached under each.
+    await putSla('notify')
+    const notified = await submitEnquiry(app, { name: 'Nia Notify', courseInterest: 'Law' })
+    assert.equal((await claim(app, notified, owner.token)).status, 200)
+    await until(() => smtp.mails.length === 2, 'the warning and the breach mail of the first lead')
+    await putSla('release')
+    const released = await submitEnquiry(app, { name: 'Rui Release', courseInterest: 'Art' })
+    assert.equal((await claim(app, released, owner.token)).status, 200)
+
+    await until(() => smtp.mails.length === 5, 'two warnings and three breach mails')
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const received = smtp.mails
+      .map((mail) => ({
+        to: mail.to.join(','),
+        subject: /^Subject: (.*)$/m.exec(mail.text)?.[1] ?? '',
+      }))
+      .sort((a, b) => `${a.subject} ${a.to}`.localeCompare(`${b.subject} ${b.to}`))
+    const warning = 'A lead of yours is about to miss its first-contact deadline'
+    const breached = 'A lead missed its first-contact deadline'
+    assert.deepEqual(
+      received,
+      [
+        { to: admin.email, subject: `${breached}: Rui Release (Art)` },
+        { to: owner.email, subject: `${breached}: Nia Notify (Law)` },
+        { to: owner.email, subject: `${breached}: Rui Release (Art)` },
+        { to: owner.email, subject: `${warning}: Nia Notify (Law)` },
+        { to: owner.email, subject: `${warning}: Rui Release (Art)` },
+      ].sort((a, b) => `${a.subject} ${a.to}`.localeCompare(`${b.subject} ${b.to}`)),
+    )
+    assert.ok(!smtp.mails.some((mail) => mail.to.includes(bystander.email)))
+  })
+
+  test('the owner is emailed when a follow-up falls due', async (t) => {
+    const smtp = await startSmtpServer(t)
+    const app = await buildTestApp(t, { ...FAST, SMTP_URL: smtp.url })
+    const owner = await createEmployee(app)
+    const id = await submitEnquiry(app, { name: 'Fay Followup', courseInterest: 'Music' })
+    assert.equal((await claim(app, id, owner.token)).status, 200)
+    const { status } = await call(app, {
+      method: 'PUT',
+      url: `/api/enquiries/${id}/follow-up`,
+      token: owner.token,
+      payload: { at: new Date(Date.now() + 1500).toISOString(), note: 'call about fees' },
+    })
+    assert.equal(status, 200)
+    await until(() => smtp.mails.length === 1, 'the follow-up mail')
+    const [mail] = smtp.mails
+    assert.deepEqual(mail?.to, [owner.email])
+    assert.equal(
+      /^Subject: (.*)$/m.exec(mail?.text ?? '')?.[1],
+      'A follow-up is due: Fay Followup (Music)',
+    )
+    assert.ok(mail?.text.includes(`https://crm.example.edu/enquiries/${id}`))
+    assert.ok(!mail?.text.includes('call about fees'), 'the note stays in the CRM')
   })
 
   test('without SMTP_URL email is off and the start-up log says so once', async () => {

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { activity } from '../src/db/schema/index.js'
-import { buildTestApp, call, createEmployee, type TestEmployee } from './support/app.js'
+import {
+  buildTestApp,
+  call,
+  createEmployee,
+  fieldErrors,
+  type TestEmployee,
+} from './support/app.js'
 import { claim, enquiryForm, setStatus, submitEnquiry } from './support/enquiries.js'
 import { type Received, startReceiver, until } from './support/receiver.js'
 
@@ -122,6 +128,12 @@ describe('webhook endpoints (admin)', () => {
     })
     assert.equal(badUrl.status, 400)
     assert.equal(badUrl.body.code, 'VALIDATION_FAILED')
+    assert.deepEqual(fieldErrors(badUrl.body), [
+      {
+        field: 'url',
+        message: 'must be an address that starts with http:// or https://, without spaces',
+      },
+    ])
 
     const deleted = await call(app, {
       method: 'DELETE',

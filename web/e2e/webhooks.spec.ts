@@ -268,7 +268,7 @@ test.describe('an admin manages webhook endpoints', () => {
     await page.getByRole('radio', { name: /^All events/ }).check()
     await page.getByRole('button', { name: 'Add endpoint' }).click()
     await expect(url).toHaveAccessibleDescription(
-      /Enter an address that starts with http:\/\/ or https:\/\/, without spaces\.$/,
+      /The URL must be an address that starts with http:\/\/ or https:\/\/, without spaces$/,
     )
     await expect(url).toHaveAttribute('aria-invalid', 'true')
     await expect(page.getByRole('alert')).toHaveText(

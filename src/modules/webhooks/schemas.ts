@@ -1,10 +1,10 @@
 import { Type } from 'typebox'
-import { DateTime, Identity, Limit, ObjectIdString } from '../../schemas.js'
+import { DateTime, HTTP_URL_PATTERN, Identity, Limit, ObjectIdString } from '../../schemas.js'
 import { eventTypes } from '../events/service.js'
 
 const Url = Type.String({
   maxLength: 2048,
-  pattern: '^https?://[^\\s/?#]+[^\\s]*$',
+  pattern: HTTP_URL_PATTERN,
   description: 'http(s) URL the events are POSTed to',
 })
 const Events = Type.Array(Type.Enum([...eventTypes, '*']), {

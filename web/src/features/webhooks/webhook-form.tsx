@@ -41,16 +41,13 @@ export const fieldsOf = (draft: WebhookDraft): WebhookFields => ({
 
 type FormErrors = Partial<Record<'url' | 'events' | 'description', string>>
 
-// The API checks the URL with a regular expression and names it in its message; said in words here.
-const URL_PATTERN_MESSAGE = 'Enter an address that starts with http:// or https://, without spaces.'
-
 /** The API's field errors, by the form's fields; `events.2` belongs to the events. */
 export function formErrorsOf(error: unknown): FormErrors {
   if (!(error instanceof ApiError)) return {}
   const errors: FormErrors = {}
   for (const [field, message] of Object.entries(error.fieldErrors)) {
     if (field === 'url') {
-      errors.url = message.startsWith('must match pattern') ? URL_PATTERN_MESSAGE : message
+      errors.url = `The URL ${message}`
     } else if ((field === 'events' || field.startsWith('events.')) && !errors.events) {
       errors.events = `Events ${message}`
     } else if (field === 'description') errors.description = message

@@ -18,6 +18,13 @@ import { explainLists, LIST_CASES, LIST_COUNSELOR_EMAIL } from './lists.js'
 import type { LoadResult, LoadScenario } from './load.js'
 import { measureLoginTiming } from './login-timing.js'
 import { BENCH_PASSWORD, seed } from './seed.js'
+import {
+  createEndpoints,
+  deleteEndpoints,
+  percentile,
+  startReceiver,
+  waitForDeliveries,
+} from './webhooks.js'
 
 const root = join(import.meta.dirname, '..')
 const tmp = join(root, 'bench', '.tmp')
@@ -29,8 +36,8 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '1,10,50' },
     out: { type: 'string', default: join(import.meta.dirname, 'results.md') },
-    // For quick iterations: pool,deep,mine,lists,submit,routing,claim,login,race,storm,export,
-    // login-timing
+    // For quick iterations: pool,deep,mine,lists,submit,routing,webhooks,claim,login,race,storm,
+    // export,login-timing
     // (default: all).
     only: { type: 'string', default: 'all' },
     // Where the lists scenario's plans go (default bench/plans-lists-<rows>.md).
@@ -398,6 +405,8 @@ async function startApp(databaseUrl: string): Promise<Server> {
       ENQUIRY_RATE_LIMIT_MAX: '100000000',
       LOGIN_MAX_FAILURES: '100000000',
       RATE_LIMIT_EMPLOYEE_MAX: '100000000',
+      // The webhooks scenario's receiver listens on 127.0.0.1.
+      WEBHOOK_ALLOW_PRIVATE: 'true',
     },
     '/health',
   )
@@ -531,6 +540,46 @@ async function measureRouting(bench: Bench, connections: number) {
   }
 }
 
+const WEBHOOKS_SCENARIO = 'submit enquiry, 2 webhook endpoints'
+/** Per connection level: deliveries expected and received, and their lag from change to receipt. */
+const deliveryRuns = new Map<
+  number,
+  { expected: number; received: number; p50?: number | undefined; p99?: number | undefined }
+>()
+
+async function enquiryTotal(url: string, token: string): Promise<number> {
+  const response = await fetch(`${url}/api/enquiries?page=1&limit=1`, { headers: auth(token) })
+  return ((await response.json()) as { total: number }).total
+}
+
+/**
+ * The same submits with two endpoints subscribed to every event, received by a real HTTP server
+ * in this process; then every delivery is awaited, and its lag from the change to its receipt
+ * recorded. Compared with plain submit: delivery must stay off the request path.
+ */
+async function measureWebhooks(bench: Bench, connections: number) {
+  const { app, admin } = bench
+  if (!wants('submit'))
+    await measure('submit enquiry', 'app', app.child, submit(app.url, connections))
+  const receiver = await startReceiver()
+  const ids = await createEndpoints(app.url, admin.token, receiver.url, 2)
+  const before = await enquiryTotal(app.url, admin.token)
+  await measure(WEBHOOKS_SCENARIO, 'app', app.child, submit(app.url, connections))
+  const expected = 2 * ((await enquiryTotal(app.url, admin.token)) - before)
+  const received = await waitForDeliveries(receiver, expected)
+  deliveryRuns.set(connections, {
+    expected,
+    received,
+    p50: percentile(receiver.lags, 0.5),
+    p99: percentile(receiver.lags, 0.99),
+  })
+  log(
+    `${WEBHOOKS_SCENARIO} c=${connections}: ${received} of ${expected} deliveries, lag p50 ${percentile(receiver.lags, 0.5)} ms p99 ${percentile(receiver.lags, 0.99)} ms`,
+  )
+  await deleteEndpoints(app.url, admin.token, ids)
+  await receiver.close()
+}
+
 async function measureClaims({ app, claimer }: Bench, connections: number) {
   await measure('claim distinct ids', 'app', app.child, {
     url: app.url,
@@ -559,6 +608,7 @@ const PER_LEVEL: [string, (bench: Bench, connections: number) => Promise<void>][
   ['mine', measureMyEnquiries],
   ['submit', measureSubmit],
   ['routing', measureRouting],
+  ['webhooks', measureWebhooks],
   ['claim', measureClaims],
   ['login', measureLogin],
 ]
@@ -665,6 +715,15 @@ function targetLines(find: Find): string[] {
     const routingRatio = plain && routed ? routed / plain : undefined
     lines.push(
       `| ${ROUTING_SCENARIO} ≥ 0.85× submit with routing off | ${c} | ${routingRatio?.toFixed(2) ?? '–'}× | ${verdict(routingRatio === undefined ? undefined : routingRatio >= 0.85)} |`,
+    )
+    const hooked = rps(WEBHOOKS_SCENARIO, 'app', c)
+    const hookedRatio = plain && hooked ? hooked / plain : undefined
+    lines.push(
+      `| ${WEBHOOKS_SCENARIO} ≥ 0.9× submit with none | ${c} | ${hookedRatio?.toFixed(2) ?? '–'}× | ${verdict(hookedRatio === undefined ? undefined : hookedRatio >= 0.9)} |`,
+    )
+    const deliveries = deliveryRuns.get(c)
+    lines.push(
+      `| ${WEBHOOKS_SCENARIO}: every delivery received; lag from change to receipt (p50 / p99, reported) | ${c} | ${deliveries ? `${deliveries.received} of ${deliveries.expected}; ${deliveries.p50 ?? '–'} / ${deliveries.p99 ?? '–'} ms` : '–'} | ${verdict(deliveries ? deliveries.received === deliveries.expected : undefined)} |`,
     )
     const page1 = find('pool page 1', 'app', c)?.result.p99
     for (const deep of ['pool page 500 by offset', 'pool page 500 by cursor']) {

@@ -189,3 +189,48 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
   mkdirSync(dir, { recursive: true })
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true })
 }
+
+/** The admin's Authorization header, for arranging what a test needs through the API. */
+export async function adminHeaders(request: APIRequestContext): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await logInThroughApi(request, ADMIN)}` }
+}
+
+export interface SlaSettings {
+  enabled: boolean
+  firstContact: { high: string; medium: string; low: string }
+  businessHours: { timeZone: string; days: number[]; start: string; end: string } | null
+  onBreach: 'notify' | 'release' | 'reassign'
+  warnBefore: string | null
+}
+
+/** PUT /api/settings/sla as the admin: the settings are global, so tests put them back after. */
+export async function putSlaSettingsThroughApi(
+  request: APIRequestContext,
+  settings: SlaSettings,
+): Promise<void> {
+  await json(
+    await request.put('/api/settings/sla', {
+      data: settings,
+      headers: await adminHeaders(request),
+    }),
+  )
+}
+
+export interface EnquiryThroughApi {
+  status: string
+  claimedBy: { _id: string; name: string } | null
+  firstContactDueAt: string | null
+  sla: string | null
+  followUpAt: string | null
+}
+
+/** GET /api/enquiries/:id as the admin. */
+export async function enquiryThroughApi(
+  request: APIRequestContext,
+  id: string,
+): Promise<EnquiryThroughApi> {
+  const body = await json<{ data: EnquiryThroughApi }>(
+    await request.get(`/api/enquiries/${id}`, { headers: await adminHeaders(request) }),
+  )
+  return body.data
+}

@@ -12,6 +12,7 @@ export type PoolQuery = NonNullable<paths['/api/enquiries/unclaimed']['get']['pa
 export type EnquiryStatus = Enquiry['status']
 export type Priority = Enquiry['priority']
 export type Source = Enquiry['source']
+export type SlaState = NonNullable<Enquiry['sla']>
 export type Activity = EnquiryDetail['activity'][number]
 export type Note = EnquiryDetail['notes'][number]
 export type EmployeeList = JsonOf<paths['/api/employees']['get']['responses'][200]>

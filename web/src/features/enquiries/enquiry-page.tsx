@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react'
 import { Link, useParams } from 'react-router'
 import { Alert } from '../../components/alert'
-import { PriorityBadge, StatusBadge } from '../../components/badges'
+import { FirstContact, PriorityBadge, StatusBadge } from '../../components/badges'
 import { TextAreaField } from '../../components/field'
 import { Loading } from '../../components/loading'
 import { Page } from '../../components/page'
@@ -96,6 +96,14 @@ function EnquiryDetails({ enquiry }: { enquiry: EnquiryDetail }) {
                 ? `${mine ? 'You' : enquiry.claimedBy.name}${enquiry.claimedAt ? `, ${formatDateTime(enquiry.claimedAt)}` : ''}`
                 : 'Nobody yet'}
             </dd>
+            {enquiry.sla !== null && (
+              <>
+                <dt>First contact</dt>
+                <dd>
+                  <FirstContact enquiry={enquiry} />
+                </dd>
+              </>
+            )}
           </dl>
           <h3>Message</h3>
           {enquiry.message ? (

@@ -1,7 +1,7 @@
 import { Link, useSearchParams } from 'react-router'
 import { Alert } from '../../components/alert'
 import { DataTable } from '../../components/data-table'
-import { summaryColumns, timeColumn } from '../../components/enquiry-columns'
+import { firstContactColumn, summaryColumns, timeColumn } from '../../components/enquiry-columns'
 import { Loading } from '../../components/loading'
 import { Page } from '../../components/page'
 import { NumberedPager, pageFrom } from '../../components/pager'
@@ -46,7 +46,11 @@ export function MyEnquiriesPage() {
         <DataTable
           caption={`Your ${status ? statusLabels[status].toLowerCase() : ''} enquiries`}
           rows={list.data}
-          columns={[...summaryColumns(), timeColumn('Claimed', (enquiry) => enquiry.claimedAt)]}
+          columns={[
+            ...summaryColumns(),
+            firstContactColumn,
+            timeColumn('Claimed', (enquiry) => enquiry.claimedAt),
+          ]}
         />
       )}
       {list && (

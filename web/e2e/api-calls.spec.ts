@@ -232,13 +232,19 @@ test.describe('each console page gets its data in one round of API calls', () =>
       await signedInElsewhere(page, counselor)
     })
 
-    test('my enquiries: one call', async ({ page }) => {
+    test('my enquiries: the list and the follow-ups overdue and due today, side by side', async ({
+      page,
+    }) => {
       const load = await measure(
         page,
         () => page.goto('/enquiries'),
         page.getByRole('row', { name: new RegExp(enquiry.name) }),
       )
-      expectOneRound(load, ['GET /api/enquiries/my-enquiries'])
+      expectOneRound(load, [
+        'GET /api/enquiries/my-enquiries',
+        'GET /api/enquiries/follow-ups',
+        'GET /api/enquiries/follow-ups',
+      ])
       note('My enquiries (counselor)', load)
     })
 
@@ -339,6 +345,7 @@ ${rows.join('\n')}
 The pool's two rounds are the login and then the pool: the pool call needs the login's token, and
 it starts as soon as the login answers (issue 12's budget: one round trip of data after login).
 All enquiries asks for the list and for the active team (the Counselor filter and the Assign
-menus) at the same time.
+menus) at the same time. My enquiries asks for the list and, beside it, for the follow-ups overdue
+and due today (the API lists one \`when\` at a time).
 `
 }

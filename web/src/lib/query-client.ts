@@ -22,4 +22,5 @@ export const queryKeys = {
   team: ['team'] as const,
   allEnquiries: ['all-enquiries'] as const,
   stats: ['stats'] as const,
+  followUps: ['follow-ups'] as const,
 }

@@ -11,6 +11,7 @@ import { useSession } from '../../lib/auth-store'
 import { formatDateTime, sourceLabels } from '../../lib/enquiry-labels'
 import { ActivityTimeline } from './activity-timeline'
 import { useAddNote, useChangeStatus, useClaimEnquiry, useEnquiry, useRelease } from './api'
+import { FollowUpSection } from './follow-up'
 import { allowedTransitions, canRelease, transitionLabels } from './transitions'
 
 const ID_PATTERN = /^[0-9a-f]{24}$/
@@ -114,6 +115,8 @@ function EnquiryDetails({ enquiry }: { enquiry: EnquiryDetail }) {
         </section>
 
         <EnquiryActions enquiry={enquiry} canWork={canWork} isAdmin={isAdmin} />
+
+        <FollowUpSection enquiry={enquiry} canWork={canWork} />
 
         <section aria-labelledby="notes-heading" className="card">
           <h2 id="notes-heading">Notes</h2>

@@ -5,8 +5,10 @@ import { firstContactColumn, summaryColumns, timeColumn } from '../../components
 import { Loading } from '../../components/loading'
 import { Page } from '../../components/page'
 import { NumberedPager, pageFrom } from '../../components/pager'
+import { useSession } from '../../lib/auth-store'
 import { statusLabels } from '../../lib/enquiry-labels'
 import { type OwnStatus, useMyEnquiries } from './api'
+import { FollowUpsPanel } from './follow-ups-panel'
 
 const tabs: (OwnStatus | undefined)[] = [undefined, 'claimed', 'contacted', 'converted', 'lost']
 
@@ -15,12 +17,15 @@ export function MyEnquiriesPage() {
   const status = tabs.find((value) => value !== undefined && value === params.get('status'))
   const page = pageFrom(params)
   const enquiries = useMyEnquiries(status, page)
+  const employeeId = useSession()?.employee.id
   const list = enquiries.data
   const goTo = (next: number) =>
     setParams({ ...(status ? { status } : {}), ...(next > 1 ? { page: String(next) } : {}) })
 
   return (
     <Page title="My enquiries" aside={list && <p className="count">{list.total} in this view</p>}>
+      {employeeId && <FollowUpsPanel employeeId={employeeId} />}
+      <h2>Your enquiries</h2>
       <nav aria-label="Filter by status" className="tabs">
         <ul>
           {tabs.map((value) => (

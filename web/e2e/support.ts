@@ -234,3 +234,11 @@ export async function enquiryThroughApi(
   )
   return body.data
 }
+
+/** GET /api/auth/me with the employee's own token. */
+export async function meThroughApi(request: APIRequestContext, token: string) {
+  const body = await json<{
+    data: { employee: { available: boolean; notifications: { email: boolean } } }
+  }>(await request.get('/api/auth/me', { headers: { authorization: `Bearer ${token}` } }))
+  return body.data.employee
+}

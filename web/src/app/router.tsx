@@ -17,6 +17,9 @@ const MyEnquiriesPage = lazy(() =>
     default: module.MyEnquiriesPage,
   })),
 )
+const AccountPage = lazy(() =>
+  import('../features/auth/account-page').then((module) => ({ default: module.AccountPage })),
+)
 const PasswordPage = lazy(() =>
   import('../features/auth/password-page').then((module) => ({ default: module.PasswordPage })),
 )
@@ -85,6 +88,7 @@ export function AppRouter() {
           <Route path="/pool" element={<PoolPage />} />
           <Route path="/enquiries" element={<MyEnquiriesPage />} />
           <Route path="/enquiries/:id" element={<EnquiryPage />} />
+          <Route path="/account" element={<AccountPage />} />
           <Route path="/account/password" element={<PasswordPage />} />
           <Route path="/admin" element={<AdminOnly />}>
             <Route path="enquiries" element={<AllEnquiriesPage />} />

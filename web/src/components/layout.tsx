@@ -39,6 +39,11 @@ export function Layout({ employee, onLogOut, children }: LayoutProps) {
               </>
             )}
             <li>
+              <NavLink to="/account" end>
+                Account
+              </NavLink>
+            </li>
+            <li>
               <NavLink to="/account/password">Change password</NavLink>
             </li>
           </ul>

@@ -19,3 +19,7 @@ export type EmployeeList = JsonOf<paths['/api/employees']['get']['responses'][20
 export type TeamMember = EmployeeList['data'][number]
 export type AdminEnquiryQuery = NonNullable<paths['/api/enquiries']['get']['parameters']['query']>
 export type Stats = JsonOf<paths['/api/stats']['get']['responses'][200]>['data']
+export type Me = JsonOf<paths['/api/auth/me']['get']['responses'][200]>['data']['employee']
+export type MeChange = NonNullable<
+  paths['/api/auth/me']['patch']['requestBody']
+>['content']['application/json']

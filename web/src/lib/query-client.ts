@@ -23,4 +23,5 @@ export const queryKeys = {
   allEnquiries: ['all-enquiries'] as const,
   stats: ['stats'] as const,
   followUps: ['follow-ups'] as const,
+  me: ['me'] as const,
 }

@@ -216,6 +216,20 @@ export async function putSlaSettingsThroughApi(
   )
 }
 
+/** Deletes every routing rule whose name starts so: a test's cleanup, whatever it got to. */
+export async function deleteRoutingRulesNamed(
+  request: APIRequestContext,
+  prefix: string,
+): Promise<void> {
+  const headers = await adminHeaders(request)
+  const rules = await json<{ data: { _id: string; name: string }[] }>(
+    await request.get('/api/routing-rules', { headers }),
+  )
+  for (const rule of rules.data.filter((candidate) => candidate.name.startsWith(prefix))) {
+    await request.delete(`/api/routing-rules/${rule._id}`, { headers })
+  }
+}
+
 export interface EnquiryThroughApi {
   status: string
   claimedBy: { _id: string; name: string } | null

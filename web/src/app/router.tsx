@@ -32,6 +32,11 @@ const AllEnquiriesPage = lazy(() =>
 const TeamPage = lazy(() =>
   import('../features/team/team-page').then((module) => ({ default: module.TeamPage })),
 )
+const RoutingRulesPage = lazy(() =>
+  import('../features/routing/routing-page').then((module) => ({
+    default: module.RoutingRulesPage,
+  })),
+)
 // The dashboard's chart library loads with it, and only with it.
 const DashboardPage = lazy(() =>
   import('../features/dashboard/dashboard-page').then((module) => ({
@@ -94,6 +99,7 @@ export function AppRouter() {
             <Route path="enquiries" element={<AllEnquiriesPage />} />
             <Route path="team" element={<TeamPage />} />
             <Route path="dashboard" element={<DashboardPage />} />
+            <Route path="routing" element={<RoutingRulesPage />} />
           </Route>
           <Route path="*" element={<NotFound />} />
         </Route>

@@ -36,6 +36,9 @@ export function Layout({ employee, onLogOut, children }: LayoutProps) {
                 <li>
                   <NavLink to="/admin/dashboard">Dashboard</NavLink>
                 </li>
+                <li>
+                  <NavLink to="/admin/routing">Routing rules</NavLink>
+                </li>
               </>
             )}
             <li>

@@ -23,3 +23,9 @@ export type Me = JsonOf<paths['/api/auth/me']['get']['responses'][200]>['data'][
 export type MeChange = NonNullable<
   paths['/api/auth/me']['patch']['requestBody']
 >['content']['application/json']
+export type RoutingRule = JsonOf<
+  paths['/api/routing-rules']['get']['responses'][200]
+>['data'][number]
+export type RoutingRuleFields = NonNullable<
+  paths['/api/routing-rules']['post']['requestBody']
+>['content']['application/json']

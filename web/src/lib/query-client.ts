@@ -24,4 +24,5 @@ export const queryKeys = {
   stats: ['stats'] as const,
   followUps: ['follow-ups'] as const,
   me: ['me'] as const,
+  routingRules: ['routing-rules'] as const,
 }

@@ -25,6 +25,49 @@ const OFF: SlaSettings = {
 
 test.afterEach(async ({ request }) => putSlaSettingsThroughApi(request, OFF))
 
+test('an admin sets the first-contact SLA; a wrong duration is named beside its field', async ({
+  page,
+}) => {
+  await logIn(page, ADMIN)
+  await page.getByRole('link', { name: 'SLA settings' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'SLA settings' })).toBeVisible()
+  const enabled = page.getByLabel('Track first-contact deadlines')
+  await expect(enabled).not.toBeChecked()
+  await enabled.check()
+  const high = page.getByLabel('High priority')
+  await high.fill('30 minutes')
+  await page.getByLabel('Warn before the deadline').fill('PT10M')
+  await page.getByRole('radio', { name: 'Only in business hours' }).check()
+  await page.getByLabel('Time zone').fill('Europe/London')
+  await page.getByRole('group', { name: 'Working days' }).getByLabel('Friday').uncheck()
+  await page.getByLabel('Day starts').fill('09:00')
+  await page.getByLabel('Day ends').fill('17:30')
+  await expect(page.getByRole('radio', { name: 'Record and notify' })).toBeChecked()
+
+  await page.getByRole('button', { name: 'Save SLA settings' }).click()
+  await expect(page.getByText('must be a positive ISO 8601 duration, such as PT30M')).toBeVisible()
+  await expect(high).toHaveAttribute('aria-invalid', 'true')
+  await expectAccessible(page, 'the SLA settings with an error')
+
+  await high.fill('PT1H')
+  await expect(page.getByText('1 hour', { exact: true })).toBeVisible()
+  await page.getByRole('button', { name: 'Save SLA settings' }).click()
+  await expect(page.getByRole('status')).toHaveText(
+    'Saved. Leads that get an owner from now on have a first-contact deadline.',
+  )
+  await expectAccessible(page, 'the SLA settings')
+
+  await page.reload()
+  await expect(enabled).toBeChecked()
+  await expect(high).toHaveValue('PT1H')
+  await expect(page.getByLabel('Warn before the deadline')).toHaveValue('PT10M')
+  await expect(page.getByLabel('Time zone')).toHaveValue('Europe/London')
+  await expect(
+    page.getByRole('group', { name: 'Working days' }).getByLabel('Friday'),
+  ).not.toBeChecked()
+  await expect(page.getByRole('group', { name: 'Working days' }).getByLabel('Monday')).toBeChecked()
+})
+
 test('claimed leads show their first-contact deadline and state; a late one shows breached', async ({
   page,
   request,

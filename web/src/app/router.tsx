@@ -37,6 +37,9 @@ const RoutingRulesPage = lazy(() =>
     default: module.RoutingRulesPage,
   })),
 )
+const SlaSettingsPage = lazy(() =>
+  import('../features/sla/sla-page').then((module) => ({ default: module.SlaSettingsPage })),
+)
 // The dashboard's chart library loads with it, and only with it.
 const DashboardPage = lazy(() =>
   import('../features/dashboard/dashboard-page').then((module) => ({
@@ -100,6 +103,7 @@ export function AppRouter() {
             <Route path="team" element={<TeamPage />} />
             <Route path="dashboard" element={<DashboardPage />} />
             <Route path="routing" element={<RoutingRulesPage />} />
+            <Route path="sla" element={<SlaSettingsPage />} />
           </Route>
           <Route path="*" element={<NotFound />} />
         </Route>

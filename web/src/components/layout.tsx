@@ -39,6 +39,9 @@ export function Layout({ employee, onLogOut, children }: LayoutProps) {
                 <li>
                   <NavLink to="/admin/routing">Routing rules</NavLink>
                 </li>
+                <li>
+                  <NavLink to="/admin/sla">SLA settings</NavLink>
+                </li>
               </>
             )}
             <li>

@@ -29,3 +29,4 @@ export type RoutingRule = JsonOf<
 export type RoutingRuleFields = NonNullable<
   paths['/api/routing-rules']['post']['requestBody']
 >['content']['application/json']
+export type SlaSettings = JsonOf<paths['/api/settings/sla']['get']['responses'][200]>['data']

@@ -25,4 +25,5 @@ export const queryKeys = {
   followUps: ['follow-ups'] as const,
   me: ['me'] as const,
   routingRules: ['routing-rules'] as const,
+  slaSettings: ['sla-settings'] as const,
 }

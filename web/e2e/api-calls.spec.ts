@@ -179,9 +179,12 @@ const PAGES = [
   'Pool, right after login (counselor)',
   'My enquiries (counselor)',
   'An enquiry (counselor)',
+  'Account (counselor)',
   'All enquiries (admin)',
   'Team (admin)',
   'Dashboard (admin)',
+  'Routing rules (admin)',
+  'SLA settings (admin)',
   'Change password (admin)',
 ] as const
 type PageName = (typeof PAGES)[number]
@@ -257,6 +260,16 @@ test.describe('each console page gets its data in one round of API calls', () =>
       expectOneRound(load, ['GET /api/enquiries/:id'])
       note('An enquiry (counselor)', load)
     })
+
+    test('the account page: one call', async ({ page }) => {
+      const load = await measure(
+        page,
+        () => page.goto('/account'),
+        page.getByRole('switch', { name: 'Available for routed leads' }),
+      )
+      expectOneRound(load, ['GET /api/auth/me'])
+      note('Account (counselor)', load)
+    })
   })
 
   test.describe('as an admin', () => {
@@ -295,6 +308,27 @@ test.describe('each console page gets its data in one round of API calls', () =>
       )
       expectOneRound(load, ['GET /api/stats'])
       note('Dashboard (admin)', load)
+    })
+
+    test('routing rules: the rules and the counselors to choose from, side by side', async ({
+      page,
+    }) => {
+      const rules = page
+        .getByRole('table', { name: /^Routing rules/ })
+        .or(page.getByText('No routing rules yet'))
+      const load = await measure(page, () => page.goto('/admin/routing'), rules)
+      expectOneRound(load, ['GET /api/routing-rules', 'GET /api/employees'])
+      note('Routing rules (admin)', load)
+    })
+
+    test('the SLA settings: one call', async ({ page }) => {
+      const load = await measure(
+        page,
+        () => page.goto('/admin/sla'),
+        page.getByLabel('Track first-contact deadlines'),
+      )
+      expectOneRound(load, ['GET /api/settings/sla'])
+      note('SLA settings (admin)', load)
     })
 
     test('the password page: no call but the live stream', async ({ page }) => {
@@ -347,5 +381,7 @@ it starts as soon as the login answers (issue 12's budget: one round trip of dat
 All enquiries asks for the list and for the active team (the Counselor filter and the Assign
 menus) at the same time. My enquiries asks for the list and, beside it, for the follow-ups overdue
 and due today (the API lists one \`when\` at a time).
+The routing rules page asks for the rules and for the active team (the counselors a rule names, and
+to choose from) at the same time.
 `
 }

@@ -77,11 +77,22 @@ test('a counselor sets follow-ups, sees them in My enquiries under today and ove
   await expect(overdue.getByRole('listitem')).toHaveText([new RegExp(missed.name)])
 })
 
-test('a lead still in the pool offers no follow-up to set', async ({ page, request }) => {
-  const counselor = await createCounselor(request, 'Pooled')
-  const inPool = await submitEnquiry(request)
+test('a follow-up belongs to the lead’s owner: released to the pool, the lead has none', async ({
+  page,
+  request,
+}) => {
+  const counselor = await createCounselor(request, 'Releaser')
+  const enquiry = await submitEnquiry(request)
+  await claimThroughApi(request, counselor.token, enquiry.id)
   await logIn(page, counselor)
-  await page.goto(`/enquiries/${inPool.id}`)
-  await expect(page.getByRole('heading', { level: 1, name: inPool.name })).toBeVisible()
-  await expect(page.getByRole('region', { name: 'Follow-up', exact: true })).toHaveCount(0)
+  await page.goto(`/enquiries/${enquiry.id}`)
+  const followUp = page.getByRole('region', { name: 'Follow-up', exact: true })
+  await followUp.getByLabel('Follow up on').fill(await localInputIn(page, 30))
+  await followUp.getByRole('button', { name: 'Set follow-up' }).click()
+  await expect(followUp.locator('p time')).toBeVisible()
+
+  await page.getByRole('button', { name: 'Release to pool' }).click()
+  await expect(page.getByText('Released: the enquiry is back in the pool.')).toBeVisible()
+  await expect(followUp).toHaveCount(0)
+  expect((await enquiryThroughApi(request, enquiry.id)).followUpAt).toBeNull()
 })

@@ -186,9 +186,12 @@ const PAGES = [
   'Pool, right after login (counselor)',
   'My enquiries (counselor)',
   'An enquiry (counselor)',
+  'Account (counselor)',
   'All enquiries (admin)',
   'Team (admin)',
   'Dashboard (admin)',
+  'Routing rules (admin)',
+  'SLA settings (admin)',
   'Webhooks (admin)',
   'A webhook endpoint (admin)',
   'Change password (admin)',
@@ -241,13 +244,19 @@ test.describe('each console page gets its data in one round of API calls', () =>
       await signedInElsewhere(page, counselor)
     })
 
-    test('my enquiries: one call', async ({ page }) => {
+    test('my enquiries: the list and the follow-ups overdue and due today, side by side', async ({
+      page,
+    }) => {
       const load = await measure(
         page,
         () => page.goto('/enquiries'),
         page.getByRole('row', { name: new RegExp(enquiry.name) }),
       )
-      expectOneRound(load, ['GET /api/enquiries/my-enquiries'])
+      expectOneRound(load, [
+        'GET /api/enquiries/my-enquiries',
+        'GET /api/enquiries/follow-ups',
+        'GET /api/enquiries/follow-ups',
+      ])
       note('My enquiries (counselor)', load)
     })
 
@@ -259,6 +268,16 @@ test.describe('each console page gets its data in one round of API calls', () =>
       )
       expectOneRound(load, ['GET /api/enquiries/:id'])
       note('An enquiry (counselor)', load)
+    })
+
+    test('the account page: one call', async ({ page }) => {
+      const load = await measure(
+        page,
+        () => page.goto('/account'),
+        page.getByRole('switch', { name: 'Available for routed leads' }),
+      )
+      expectOneRound(load, ['GET /api/auth/me'])
+      note('Account (counselor)', load)
     })
   })
 
@@ -298,6 +317,27 @@ test.describe('each console page gets its data in one round of API calls', () =>
       )
       expectOneRound(load, ['GET /api/stats'])
       note('Dashboard (admin)', load)
+    })
+
+    test('routing rules: the rules and the counselors to choose from, side by side', async ({
+      page,
+    }) => {
+      const rules = page
+        .getByRole('table', { name: /^Routing rules/ })
+        .or(page.getByText('No routing rules yet'))
+      const load = await measure(page, () => page.goto('/admin/routing'), rules)
+      expectOneRound(load, ['GET /api/routing-rules', 'GET /api/employees'])
+      note('Routing rules (admin)', load)
+    })
+
+    test('the SLA settings: one call', async ({ page }) => {
+      const load = await measure(
+        page,
+        () => page.goto('/admin/sla'),
+        page.getByLabel('Track first-contact deadlines'),
+      )
+      expectOneRound(load, ['GET /api/settings/sla'])
+      note('SLA settings (admin)', load)
     })
 
     test.describe('with a webhook endpoint', () => {
@@ -384,8 +424,11 @@ ${rows.join('\n')}
 The pool's two rounds are the login and then the pool: the pool call needs the login's token, and
 it starts as soon as the login answers (issue 12's budget: one round trip of data after login).
 All enquiries asks for the list and for the active team (the Counselor filter and the Assign
-menus) at the same time; a webhook endpoint's page asks for the endpoint and for the first page of
-its delivery log at the same time (the log is asked again every 2 s only while a delivery on the
-page shown is pending).
+menus) at the same time. My enquiries asks for the list and, beside it, for the follow-ups overdue
+and due today (the API lists one \`when\` at a time).
+The routing rules page asks for the rules and for the active team (the counselors a rule names, and
+to choose from) at the same time. A webhook endpoint's page asks for the endpoint and for the first
+page of its delivery log at the same time (the log is asked again every 2 s only while a delivery
+on the page shown is pending).
 `
 }

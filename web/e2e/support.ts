@@ -211,3 +211,70 @@ export async function createWebhookThroughApi(
   const { id, url, secret } = body.data
   return { id, url, secret }
 }
+
+/** The admin's Authorization header, for arranging what a test needs through the API. */
+export async function adminHeaders(request: APIRequestContext): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await logInThroughApi(request, ADMIN)}` }
+}
+
+export interface SlaSettings {
+  enabled: boolean
+  firstContact: { high: string; medium: string; low: string }
+  businessHours: { timeZone: string; days: number[]; start: string; end: string } | null
+  onBreach: 'notify' | 'release' | 'reassign'
+  warnBefore: string | null
+}
+
+/** PUT /api/settings/sla as the admin: the settings are global, so tests put them back after. */
+export async function putSlaSettingsThroughApi(
+  request: APIRequestContext,
+  settings: SlaSettings,
+): Promise<void> {
+  await json(
+    await request.put('/api/settings/sla', {
+      data: settings,
+      headers: await adminHeaders(request),
+    }),
+  )
+}
+
+/** Deletes every routing rule whose name starts so: a test's cleanup, whatever it got to. */
+export async function deleteRoutingRulesNamed(
+  request: APIRequestContext,
+  prefix: string,
+): Promise<void> {
+  const headers = await adminHeaders(request)
+  const rules = await json<{ data: { _id: string; name: string }[] }>(
+    await request.get('/api/routing-rules', { headers }),
+  )
+  for (const rule of rules.data.filter((candidate) => candidate.name.startsWith(prefix))) {
+    await request.delete(`/api/routing-rules/${rule._id}`, { headers })
+  }
+}
+
+export interface EnquiryThroughApi {
+  status: string
+  claimedBy: { _id: string; name: string } | null
+  firstContactDueAt: string | null
+  sla: string | null
+  followUpAt: string | null
+}
+
+/** GET /api/enquiries/:id as the admin. */
+export async function enquiryThroughApi(
+  request: APIRequestContext,
+  id: string,
+): Promise<EnquiryThroughApi> {
+  const body = await json<{ data: EnquiryThroughApi }>(
+    await request.get(`/api/enquiries/${id}`, { headers: await adminHeaders(request) }),
+  )
+  return body.data
+}
+
+/** GET /api/auth/me with the employee's own token. */
+export async function meThroughApi(request: APIRequestContext, token: string) {
+  const body = await json<{
+    data: { employee: { available: boolean; notifications: { email: boolean } } }
+  }>(await request.get('/api/auth/me', { headers: { authorization: `Bearer ${token}` } }))
+  return body.data.employee
+}

@@ -17,6 +17,9 @@ const MyEnquiriesPage = lazy(() =>
     default: module.MyEnquiriesPage,
   })),
 )
+const AccountPage = lazy(() =>
+  import('../features/auth/account-page').then((module) => ({ default: module.AccountPage })),
+)
 const PasswordPage = lazy(() =>
   import('../features/auth/password-page').then((module) => ({ default: module.PasswordPage })),
 )
@@ -28,6 +31,14 @@ const AllEnquiriesPage = lazy(() =>
 )
 const TeamPage = lazy(() =>
   import('../features/team/team-page').then((module) => ({ default: module.TeamPage })),
+)
+const RoutingRulesPage = lazy(() =>
+  import('../features/routing/routing-page').then((module) => ({
+    default: module.RoutingRulesPage,
+  })),
+)
+const SlaSettingsPage = lazy(() =>
+  import('../features/sla/sla-page').then((module) => ({ default: module.SlaSettingsPage })),
 )
 // The dashboard's chart library loads with it, and only with it.
 const DashboardPage = lazy(() =>
@@ -93,6 +104,7 @@ export function AppRouter() {
           <Route path="/pool" element={<PoolPage />} />
           <Route path="/enquiries" element={<MyEnquiriesPage />} />
           <Route path="/enquiries/:id" element={<EnquiryPage />} />
+          <Route path="/account" element={<AccountPage />} />
           <Route path="/account/password" element={<PasswordPage />} />
           <Route path="/admin" element={<AdminOnly />}>
             <Route path="enquiries" element={<AllEnquiriesPage />} />
@@ -100,6 +112,8 @@ export function AppRouter() {
             <Route path="dashboard" element={<DashboardPage />} />
             <Route path="webhooks" element={<WebhooksPage />} />
             <Route path="webhooks/:id" element={<WebhookPage />} />
+            <Route path="routing" element={<RoutingRulesPage />} />
+            <Route path="sla" element={<SlaSettingsPage />} />
           </Route>
           <Route path="*" element={<NotFound />} />
         </Route>

@@ -1,7 +1,7 @@
 import { Link } from 'react-router'
 import type { Enquiry } from '../lib/api-models'
 import { formatDateTime } from '../lib/enquiry-labels'
-import { PriorityBadge, StatusBadge } from './badges'
+import { FirstContact, PriorityBadge, StatusBadge } from './badges'
 import type { Column } from './data-table'
 
 /** The columns the lists of enquiries share, for a DataTable. */
@@ -30,6 +30,12 @@ const statusColumn: Column<Enquiry> = {
 export const priorityColumn: Column<Enquiry> = {
   header: 'Priority',
   cell: (enquiry) => <PriorityBadge priority={enquiry.priority} />,
+}
+
+/** The first-contact SLA: its state and deadline, empty for a lead without one. */
+export const firstContactColumn: Column<Enquiry> = {
+  header: 'First contact',
+  cell: (enquiry) => <FirstContact enquiry={enquiry} />,
 }
 
 /** Who, what, where it stands and how urgent: the lists of enquiries a counselor works start so. */

@@ -37,10 +37,21 @@ export function Layout({ employee, onLogOut, children }: LayoutProps) {
                   <NavLink to="/admin/dashboard">Dashboard</NavLink>
                 </li>
                 <li>
+                  <NavLink to="/admin/routing">Routing rules</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/admin/sla">SLA settings</NavLink>
+                </li>
+                <li>
                   <NavLink to="/admin/webhooks">Webhooks</NavLink>
                 </li>
               </>
             )}
+            <li>
+              <NavLink to="/account" end>
+                Account
+              </NavLink>
+            </li>
             <li>
               <NavLink to="/account/password">Change password</NavLink>
             </li>

@@ -1,4 +1,4 @@
-import type { EnquiryStatus, Priority, Source } from './api-models'
+import type { EnquiryStatus, Priority, SlaState, Source } from './api-models'
 
 export const statusLabels = {
   unclaimed: 'Unclaimed',
@@ -25,6 +25,14 @@ export const sourceLabels = {
   advertisement: 'Advertisement',
   other: 'Other',
 } as const satisfies Record<Source, string>
+
+/** First contact against its deadline, in words: the badge's colour only repeats them. */
+export const slaLabels = {
+  on_track: 'On track',
+  due_soon: 'Due soon',
+  breached: 'Breached',
+  met: 'Met',
+} as const satisfies Record<SlaState, string>
 
 export const sortLabels = {
   newest: 'Newest first',

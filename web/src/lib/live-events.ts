@@ -55,6 +55,7 @@ function createRefresher(queryClient: QueryClient) {
       queryKeys.allEnquiries,
       queryKeys.stats,
       queryKeys.myEnquiries,
+      queryKeys.followUps,
     ]) {
       void queryClient.invalidateQueries({ queryKey }, options)
     }

@@ -22,4 +22,8 @@ export const queryKeys = {
   team: ['team'] as const,
   allEnquiries: ['all-enquiries'] as const,
   stats: ['stats'] as const,
+  followUps: ['follow-ups'] as const,
+  me: ['me'] as const,
+  routingRules: ['routing-rules'] as const,
+  slaSettings: ['sla-settings'] as const,
 }

@@ -2,7 +2,7 @@ import { type FormEvent, useId, useState } from 'react'
 import { useSearchParams } from 'react-router'
 import { Alert } from '../../components/alert'
 import { DataTable } from '../../components/data-table'
-import { summaryColumns, timeColumn } from '../../components/enquiry-columns'
+import { firstContactColumn, summaryColumns, timeColumn } from '../../components/enquiry-columns'
 import { EnquiryFilterFields } from '../../components/enquiry-filter-fields'
 import { Field, SelectField } from '../../components/field'
 import { FilterForm } from '../../components/filter-form'
@@ -88,6 +88,7 @@ export function AllEnquiriesPage() {
           columns={[
             ...summaryColumns(),
             { header: 'Counselor', cell: (enquiry) => enquiry.claimedBy?.name ?? 'Unassigned' },
+            firstContactColumn,
             timeColumn('Received', (enquiry) => enquiry.createdAt),
             {
               header: 'Assign',

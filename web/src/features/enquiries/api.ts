@@ -28,6 +28,29 @@ export function useEnquiry(id: string) {
   })
 }
 
+export type FollowUpWhen = 'overdue' | 'today'
+
+/** The browser's time zone decides what "today" is. */
+const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone
+
+const FOLLOW_UPS_SHOWN = 20
+
+/** One's own follow-ups (an admin's too: `claimedBy` is always oneself here), soonest first. */
+export function useFollowUps(when: FollowUpWhen, employeeId: string) {
+  return useQuery({
+    queryKey: [...queryKeys.followUps, when, employeeId],
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET('/api/enquiries/follow-ups', {
+          params: {
+            query: { when, tz: browserTimeZone(), claimedBy: employeeId, limit: FOLLOW_UPS_SHOWN },
+          },
+          signal,
+        }),
+      ),
+  })
+}
+
 /** After any change to one enquiry: it, the lists it appears in. */
 function useRefreshAfterChange(id: string) {
   const queryClient = useQueryClient()
@@ -36,6 +59,7 @@ function useRefreshAfterChange(id: string) {
       queryClient.invalidateQueries({ queryKey: queryKeys.enquiry(id) }),
       queryClient.invalidateQueries({ queryKey: queryKeys.myEnquiries }),
       queryClient.invalidateQueries({ queryKey: queryKeys.pool }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.followUps }),
     ])
 }
 
@@ -69,6 +93,32 @@ export function useRelease(id: string) {
   const refresh = useRefreshAfterChange(id)
   return useMutation({
     mutationFn: () => unwrap(api.POST('/api/enquiries/{id}/release', { params: { path: { id } } })),
+    onSettled: refresh,
+  })
+}
+
+export interface FollowUp {
+  /** ISO 8601 date-time. */
+  at: string
+  note?: string
+}
+
+export function useSetFollowUp(id: string) {
+  const refresh = useRefreshAfterChange(id)
+  return useMutation({
+    mutationFn: (followUp: FollowUp) =>
+      unwrap(
+        api.PUT('/api/enquiries/{id}/follow-up', { params: { path: { id } }, body: followUp }),
+      ),
+    onSettled: refresh,
+  })
+}
+
+export function useClearFollowUp(id: string) {
+  const refresh = useRefreshAfterChange(id)
+  return useMutation({
+    mutationFn: () =>
+      unwrap(api.DELETE('/api/enquiries/{id}/follow-up', { params: { path: { id } } })),
     onSettled: refresh,
   })
 }

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react'
 import { Link, useParams } from 'react-router'
 import { Alert } from '../../components/alert'
-import { PriorityBadge, StatusBadge } from '../../components/badges'
+import { FirstContact, PriorityBadge, StatusBadge } from '../../components/badges'
 import { TextAreaField } from '../../components/field'
 import { Loading } from '../../components/loading'
 import { Page } from '../../components/page'
@@ -11,6 +11,7 @@ import { useSession } from '../../lib/auth-store'
 import { formatDateTime, sourceLabels } from '../../lib/enquiry-labels'
 import { ActivityTimeline } from './activity-timeline'
 import { useAddNote, useChangeStatus, useClaimEnquiry, useEnquiry, useRelease } from './api'
+import { FollowUpSection } from './follow-up'
 import { allowedTransitions, canRelease, transitionLabels } from './transitions'
 
 const ID_PATTERN = /^[0-9a-f]{24}$/
@@ -96,6 +97,14 @@ function EnquiryDetails({ enquiry }: { enquiry: EnquiryDetail }) {
                 ? `${mine ? 'You' : enquiry.claimedBy.name}${enquiry.claimedAt ? `, ${formatDateTime(enquiry.claimedAt)}` : ''}`
                 : 'Nobody yet'}
             </dd>
+            {enquiry.sla !== null && (
+              <>
+                <dt>First contact</dt>
+                <dd>
+                  <FirstContact enquiry={enquiry} />
+                </dd>
+              </>
+            )}
           </dl>
           <h3>Message</h3>
           {enquiry.message ? (
@@ -106,6 +115,8 @@ function EnquiryDetails({ enquiry }: { enquiry: EnquiryDetail }) {
         </section>
 
         <EnquiryActions enquiry={enquiry} canWork={canWork} isAdmin={isAdmin} />
+
+        <FollowUpSection enquiry={enquiry} canWork={canWork} />
 
         <section aria-labelledby="notes-heading" className="card">
           <h2 id="notes-heading">Notes</h2>

@@ -1,12 +1,14 @@
 import { Link, useSearchParams } from 'react-router'
 import { Alert } from '../../components/alert'
 import { DataTable } from '../../components/data-table'
-import { summaryColumns, timeColumn } from '../../components/enquiry-columns'
+import { firstContactColumn, summaryColumns, timeColumn } from '../../components/enquiry-columns'
 import { Loading } from '../../components/loading'
 import { Page } from '../../components/page'
 import { NumberedPager, pageFrom } from '../../components/pager'
+import { useSession } from '../../lib/auth-store'
 import { statusLabels } from '../../lib/enquiry-labels'
 import { type OwnStatus, useMyEnquiries } from './api'
+import { FollowUpsPanel } from './follow-ups-panel'
 
 const tabs: (OwnStatus | undefined)[] = [undefined, 'claimed', 'contacted', 'converted', 'lost']
 
@@ -15,12 +17,15 @@ export function MyEnquiriesPage() {
   const status = tabs.find((value) => value !== undefined && value === params.get('status'))
   const page = pageFrom(params)
   const enquiries = useMyEnquiries(status, page)
+  const employeeId = useSession()?.employee.id
   const list = enquiries.data
   const goTo = (next: number) =>
     setParams({ ...(status ? { status } : {}), ...(next > 1 ? { page: String(next) } : {}) })
 
   return (
     <Page title="My enquiries" aside={list && <p className="count">{list.total} in this view</p>}>
+      {employeeId && <FollowUpsPanel employeeId={employeeId} />}
+      <h2>Your enquiries</h2>
       <nav aria-label="Filter by status" className="tabs">
         <ul>
           {tabs.map((value) => (
@@ -46,7 +51,11 @@ export function MyEnquiriesPage() {
         <DataTable
           caption={`Your ${status ? statusLabels[status].toLowerCase() : ''} enquiries`}
           rows={list.data}
-          columns={[...summaryColumns(), timeColumn('Claimed', (enquiry) => enquiry.claimedAt)]}
+          columns={[
+            ...summaryColumns(),
+            firstContactColumn,
+            timeColumn('Claimed', (enquiry) => enquiry.claimedAt),
+          ]}
         />
       )}
       {list && (

@@ -35,8 +35,13 @@ export function useClaim() {
     mutationFn: (id: string) =>
       unwrap(api.POST('/api/enquiries/{id}/claim', { params: { path: { id } } })),
     onSettled: (_data, error, id) => {
-      // Claimed by us, by someone else first, or gone: either way the row has left the pool.
-      const gone = !error || (error instanceof ApiError && [404, 409].includes(error.status))
+      // Claimed by us, by someone else first, or gone: either way the row has left the pool. At
+      // one's cap (also a 409) it stays there for others.
+      const gone =
+        !error ||
+        (error instanceof ApiError &&
+          [404, 409].includes(error.status) &&
+          error.code !== 'AT_CAPACITY')
       if (gone) removeFromPool(queryClient, id)
       void queryClient.invalidateQueries({ queryKey: queryKeys.pool })
       void queryClient.invalidateQueries({ queryKey: queryKeys.myEnquiries })

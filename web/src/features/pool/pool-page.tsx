@@ -30,6 +30,9 @@ function claimFailure(error: unknown, name: string): string {
   if (error instanceof ApiError && error.code === 'ENQUIRY_NOT_FOUND') {
     return `${name}'s enquiry no longer exists. It has been removed from the pool.`
   }
+  if (error instanceof ApiError && error.code === 'AT_CAPACITY') {
+    return `${error.message}. Close or release one of yours, or ask an admin to raise your cap.`
+  }
   return error instanceof Error ? error.message : 'The enquiry could not be claimed'
 }
 

@@ -52,6 +52,8 @@ export interface MemberChange {
   id: string
   role?: 'counselor' | 'admin'
   isActive?: boolean
+  /** null: no cap. */
+  maxOpenLeads?: number | null
 }
 
 export function useUpdateMember() {

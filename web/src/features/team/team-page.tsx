@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react'
+import { type FormEvent, useId, useState } from 'react'
 import { useSearchParams } from 'react-router'
 import { Alert } from '../../components/alert'
 import { DataTable } from '../../components/data-table'
@@ -50,7 +50,29 @@ export function TeamPage() {
             { header: 'Email', cell: (member) => member.email },
             { header: 'Role', cell: (member) => (member.role === 'admin' ? 'Admin' : 'Counselor') },
             { header: 'Status', cell: (member) => (member.isActive ? 'Active' : 'Deactivated') },
-            { header: 'Open leads', cell: (member) => member.openLeads },
+            { header: 'Routed leads', cell: routingStateOf },
+            {
+              header: 'Open leads',
+              cell: (member) =>
+                member.maxOpenLeads === null
+                  ? member.openLeads
+                  : `${member.openLeads} of ${member.maxOpenLeads}`,
+            },
+            {
+              header: 'Cap on open leads',
+              cell: (member) =>
+                member.role === 'counselor' ? (
+                  <CapControl
+                    // A cap saved (here or elsewhere) shows afresh.
+                    key={String(member.maxOpenLeads)}
+                    member={member}
+                    busy={update.isPending}
+                    onChange={change}
+                  />
+                ) : (
+                  '—'
+                ),
+            },
             {
               header: 'Last login',
               cell: (member) => (member.lastLogin ? formatDateTime(member.lastLogin) : 'Never'),
@@ -77,7 +99,66 @@ export function TeamPage() {
   )
 }
 
-type MemberChange = { role?: TeamMember['role']; isActive?: boolean }
+/** Whether routing rules may give them new leads: admins are never routed leads. */
+function routingStateOf(member: TeamMember): string {
+  if (member.role === 'admin') return 'Not routed'
+  return member.available ? 'Available' : 'Away'
+}
+
+type MemberChange = {
+  role?: TeamMember['role']
+  isActive?: boolean
+  maxOpenLeads?: number | null
+}
+
+const MAX_CAP = 100_000
+
+/** A counselor's cap on open leads (claims and routing stop there); empty: no cap. */
+function CapControl({ member, busy, onChange }: MemberActionsProps) {
+  const id = useId()
+  const [text, setText] = useState(member.maxOpenLeads === null ? '' : String(member.maxOpenLeads))
+  const [invalid, setInvalid] = useState(false)
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault()
+    const cap = text.trim() === '' ? null : Number(text)
+    const valid = cap === null || (Number.isInteger(cap) && cap >= 0 && cap <= MAX_CAP)
+    setInvalid(!valid)
+    if (valid) onChange(member, { maxOpenLeads: cap })
+  }
+  return (
+    <form className="assign" onSubmit={submit} noValidate>
+      <label htmlFor={id} className="visually-hidden">
+        Cap on open leads for {member.name}
+      </label>
+      <input
+        id={id}
+        type="number"
+        className="cap-input"
+        min={0}
+        max={MAX_CAP}
+        step={1}
+        placeholder="No cap"
+        value={text}
+        aria-invalid={invalid || undefined}
+        aria-describedby={invalid ? `${id}-error` : undefined}
+        onChange={(event) => setText(event.target.value)}
+      />
+      <button
+        type="submit"
+        className="button-secondary"
+        disabled={busy}
+        aria-label={`Save the cap for ${member.name}`}
+      >
+        Save
+      </button>
+      {invalid && (
+        <span className="field-error" id={`${id}-error`}>
+          A whole number from 0 to {MAX_CAP}, or empty for no cap
+        </span>
+      )}
+    </form>
+  )
+}
 
 interface MemberActionsProps {
   member: TeamMember

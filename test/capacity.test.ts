@@ -137,6 +137,12 @@ describe('maxOpenLeads: a cap on open leads', () => {
     assertError(await claim(app, String(third), counselor.token), 409, 'AT_CAPACITY')
     assert.equal((await setStatus(app, String(first), 'converted', counselor.token)).status, 200)
     assert.equal((await claim(app, String(third), counselor.token)).status, 200)
+    // At a cap of one, the message counts in the singular.
+    await setCap(app, admin, counselor.id, 1)
+    await setStatus(app, String(second), 'lost', counselor.token)
+    const single = await claim(app, await submitEnquiry(app), counselor.token)
+    assertError(single, 409, 'AT_CAPACITY')
+    assert.equal(single.body.message, 'You already hold 1 open enquiry, your limit')
   })
 
   test('a cap of 0 refuses every claim; claims by others and of taken leads answer as before', async () => {

@@ -295,7 +295,8 @@ async function claimWithinCap(
     if (employee.maxOpenLeads !== null) {
       const held = (await countOpenLeadsOf(tx, [employeeId])).get(employeeId) ?? 0
       if (held >= employee.maxOpenLeads) {
-        throw new AppError('AT_CAPACITY', `You already hold ${held} open enquiries, your limit`)
+        const leads = held === 1 ? '1 open enquiry' : `${held} open enquiries`
+        throw new AppError('AT_CAPACITY', `You already hold ${leads}, your limit`)
       }
     }
     if (!(await claimIfUnclaimed(tx, id, employeeId, { employeeLocked: true }))) return false

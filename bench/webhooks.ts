@@ -12,16 +12,23 @@ export interface Receiver {
   url: string
   /** Milliseconds from each received event's change to its receipt, in arrival order. */
   lags: number[]
+  /** The distinct deliveries received (`webhook-id`s): delivery is at least once. */
+  distinct: Set<string>
   close(): Promise<void>
 }
 
 export async function startReceiver(): Promise<Receiver> {
   const lags: number[] = []
+  const distinct = new Set<string>()
   const server: Server = createServer(async (request, response) => {
     let body = ''
     for await (const chunk of request) body += chunk
     const { timestamp } = JSON.parse(body) as { timestamp: string }
-    lags.push(Date.now() - Date.parse(timestamp))
+    const id = request.headers['webhook-id']
+    if (typeof id === 'string' && !distinct.has(id)) {
+      distinct.add(id)
+      lags.push(Date.now() - Date.parse(timestamp))
+    }
     response.writeHead(204).end()
   })
   server.listen(0, '127.0.0.1')
@@ -30,6 +37,7 @@ export async function startReceiver(): Promise<Receiver> {
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     lags,
+    distinct,
     close: async () => {
       server.closeAllConnections()
       server.close()
@@ -72,8 +80,8 @@ export async function deleteEndpoints(appUrl: string, token: string, ids: string
 }
 
 /**
- * Waits until `expected` deliveries have arrived, or none has for `quietSeconds` (then the rest
- * are reported missing); returns how many arrived.
+ * Waits until `expected` distinct deliveries have arrived, or none has for `quietSeconds` (then
+ * the rest are reported missing); returns how many distinct ones arrived.
  */
 export async function waitForDeliveries(
   receiver: Receiver,

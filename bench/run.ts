@@ -723,7 +723,7 @@ function targetLines(find: Find): string[] {
     )
     const deliveries = deliveryRuns.get(c)
     lines.push(
-      `| ${WEBHOOKS_SCENARIO}: every delivery received; lag from change to receipt (p50 / p99, reported) | ${c} | ${deliveries ? `${deliveries.received} of ${deliveries.expected}; ${deliveries.p50 ?? '–'} / ${deliveries.p99 ?? '–'} ms` : '–'} | ${verdict(deliveries ? deliveries.received === deliveries.expected : undefined)} |`,
+      `| ${WEBHOOKS_SCENARIO}: every delivery received (events still in the outbox when the endpoints were made count too); lag from change to receipt (p50 / p99, reported) | ${c} | ${deliveries ? `${deliveries.received} of ${deliveries.expected}; ${deliveries.p50 ?? '–'} / ${deliveries.p99 ?? '–'} ms` : '–'} | ${verdict(deliveries ? deliveries.received >= deliveries.expected : undefined)} |`,
     )
     const page1 = find('pool page 1', 'app', c)?.result.p99
     for (const deep of ['pool page 500 by offset', 'pool page 500 by cursor']) {

@@ -63,6 +63,8 @@ export interface JobQueue {
     data: T,
     options?: { startAfter?: Date; singletonKey?: string },
   ): Promise<string>
+  /** Adds several jobs to one queue through `db` in one statement (as `send`, for a batch). */
+  sendMany<T extends object>(db: Db, queue: string, data: T[]): Promise<void>
   /** Cancels a job not yet done, through `db` (a transaction, so it is undone with it). */
   cancel(db: Db, queue: string, id: string): Promise<void>
   /**
@@ -158,6 +160,14 @@ export default fp<JobsPluginOptions>(
         })
         if (id === null) throw new Error(`the job queue refused a job on ${queue}`)
         return id
+      },
+      async sendMany(db, queue, data) {
+        if (data.length === 0) return
+        await boss.insert(
+          queue,
+          data.map((item) => ({ data: item })),
+          sqlExecutor(db),
+        )
       },
       async cancel(db, queue, id) {
         await boss.cancel(queue, id, sqlExecutor(db))

@@ -32,7 +32,7 @@ const breachAction = (details: Record<string, unknown>) =>
 /** The outbox consumer: a mail job per recipient of each event that calls for one. */
 export async function enqueueMails(
   tx: Db,
-  jobs: Pick<JobQueue, 'send'>,
+  jobs: Pick<JobQueue, 'sendMany'>,
   events: OutboundEvent[],
 ): Promise<void> {
   const relevant = events.filter(
@@ -72,9 +72,11 @@ export async function enqueueMails(
   const willing = new Set(
     await employeesWantingEmail(tx, [...new Set(wanted.map((mail) => mail.recipientId))]),
   )
-  for (const mail of wanted) {
-    if (willing.has(mail.recipientId)) await jobs.send<MailJob>(tx, MAIL_QUEUE, mail)
-  }
+  await jobs.sendMany<MailJob>(
+    tx,
+    MAIL_QUEUE,
+    wanted.filter((mail) => willing.has(mail.recipientId)),
+  )
 }
 
 /**

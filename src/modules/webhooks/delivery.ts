@@ -127,6 +127,12 @@ export function createDeliveryWorker(
       record.nextAttemptAt = new Date(Date.now() + withJitter(delay))
     }
 
+    // The usual outcome, a settled delivery, is one statement; a retry or a 410 also writes its
+    // job or the endpoint's state, in the same transaction.
+    if (!gone && !record.nextAttemptAt) {
+      await recordAttemptRow(db, delivery.id, record)
+      return
+    }
     await db.transaction(async (tx) => {
       if (!(await recordAttemptRow(tx, delivery.id, record))) return
       if (gone) await disableWebhookRow(tx, webhook.id, 'the receiver answered 410 Gone')

@@ -29,7 +29,7 @@ export interface DeliveryJob {
   attempt: number
 }
 
-type Jobs = Pick<JobQueue, 'send'>
+type Jobs = Pick<JobQueue, 'send' | 'sendMany'>
 
 /** A signing secret in the Standard Webhooks format: whsec_ and 32 random bytes in base64. */
 const newSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`
@@ -81,9 +81,11 @@ export async function listDeliveries(
 async function enqueue(tx: Db, jobs: Jobs, deliveries: NewDelivery[]): Promise<string[]> {
   if (deliveries.length === 0) return []
   const ids = await insertDeliveries(tx, deliveries)
-  for (const deliveryId of ids) {
-    await jobs.send<DeliveryJob>(tx, DELIVERY_QUEUE, { deliveryId, attempt: 1 })
-  }
+  await jobs.sendMany<DeliveryJob>(
+    tx,
+    DELIVERY_QUEUE,
+    ids.map((deliveryId) => ({ deliveryId, attempt: 1 })),
+  )
   return ids
 }
 

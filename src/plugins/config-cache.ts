@@ -1,3 +1,5 @@
+import { getTableName, type Table } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 
 declare module 'fastify' {
@@ -48,6 +50,17 @@ export class ConfigCache {
     this.#values.clear()
     this.#enabled = on
   }
+}
+
+/**
+ * For a scope of routes that change `table`: after each change (committed before its reply is
+ * sent) this instance reads it afresh at once; the others when the notification reaches them.
+ */
+export function forgetAfterChanges(app: FastifyInstance, table: Table): void {
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (request.method !== 'GET') app.configCache.forget(getTableName(table))
+    return payload
+  })
 }
 
 export default fp(

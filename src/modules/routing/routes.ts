@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { getTableName } from 'drizzle-orm'
 import { routingRules } from '../../db/schema/index.js'
 import { currentEmployee, forAdmins } from '../../plugins/auth.js'
+import { forgetAfterChanges } from '../../plugins/config-cache.js'
 import { IdParams, responses } from '../../schemas.js'
 import {
   CreateRuleBody,
@@ -38,12 +38,7 @@ const tags = ['routing rules (admin)']
 
 /** Routing rules: which counselor a new enquiry goes to. Admin-only. */
 const routingRoutes: FastifyPluginAsyncTypebox = forAdmins(async (app) => {
-  // After a change (committed before the reply is sent) this instance reads the routing rules afresh
-  // at once; other instances when the database's notification reaches them (config-cache).
-  app.addHook('onSend', async (request, _reply, payload) => {
-    if (request.method !== 'GET') app.configCache.forget(getTableName(routingRules))
-    return payload
-  })
+  forgetAfterChanges(app, routingRules)
   app.get(
     '/',
     {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { getTableName } from 'drizzle-orm'
 import { appSettings } from '../../db/schema/index.js'
 import { currentEmployee, forAdmins } from '../../plugins/auth.js'
+import { forgetAfterChanges } from '../../plugins/config-cache.js'
 import { responses } from '../../schemas.js'
 import { SlaSettingsBody, SlaSettingsResponse } from './schemas.js'
 import { getSlaSettings, putSlaSettings } from './service.js'
@@ -11,12 +11,7 @@ const tags = ['settings (admin)']
 
 /** The first-contact SLA settings. Admin-only. */
 const slaRoutes: FastifyPluginAsyncTypebox = forAdmins(async (app) => {
-  // After a change (committed before the reply is sent) this instance reads the SLA settings afresh
-  // at once; other instances when the database's notification reaches them (config-cache).
-  app.addHook('onSend', async (request, _reply, payload) => {
-    if (request.method !== 'GET') app.configCache.forget(getTableName(appSettings))
-    return payload
-  })
+  forgetAfterChanges(app, appSettings)
   app.get(
     '/sla',
     {

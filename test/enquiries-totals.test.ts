@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { and, eq, type SQL, sql } from 'drizzle-orm'
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import type { FastifyInstance } from 'fastify'
-import pg from 'pg'
 import { buildApp } from '../src/app.js'
-import { createPglite, type Database, openDatabase, wrapPglite } from '../src/db/client.js'
 import { type EnquiryStatus, enquiries, enquiryStatuses } from '../src/db/schema/index.js'
 import { buildTestApp, call, createEmployee, type TestEmployee, testConfig } from './support/app.js'
-import { createPostgresDatabase, TEST_DATABASE_URL } from './support/database.js'
+import { unmigratedDatabase } from './support/database.js'
 import { claim, detail, enquiryForm, list, setStatus, submitEnquiry } from './support/enquiries.js'
 
 /** What the table holds, counted row by row: the truth the totals must match. */
@@ -372,52 +363,3 @@ describe('Upgrading to trigram search and the list counters', () => {
     await assertFilteredTotalsMatchStoredRows(app, admin, [old])
   })
 })
-
-/** An empty database on which migrations can be applied up to a given one, then the rest. */
-async function unmigratedDatabase(t: { after: (fn: () => Promise<void>) => void }): Promise<{
-  database: Database
-  migrateUpTo: (tag: string) => Promise<void>
-}> {
-  const folder = mkdtempSync(join(tmpdir(), 'crm-migrations-'))
-  t.after(async () => rmSync(folder, { recursive: true, force: true }))
-  const journalOnly = (tag: string) => {
-    cpSync('drizzle', folder, { recursive: true })
-    const journalPath = join(folder, 'meta', '_journal.json')
-    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] }
-    const last = journal.entries.findIndex((entry) => entry.tag === tag)
-    assert.ok(last >= 0, `no migration ${tag}`)
-    journal.entries = journal.entries.slice(0, last + 1)
-    writeFileSync(journalPath, JSON.stringify(journal))
-  }
-  if (!TEST_DATABASE_URL) {
-    const client = await createPglite()
-    return {
-      database: wrapPglite(client),
-      migrateUpTo: async (tag) => {
-        journalOnly(tag)
-        await migratePglite(drizzlePglite(client), { migrationsFolder: folder })
-      },
-    }
-  }
-  const created = await createPostgresDatabase(TEST_DATABASE_URL)
-  const database = await openDatabase({ kind: 'postgres', url: created.url })
-  return {
-    database: {
-      ...database,
-      close: async () => {
-        await database.close()
-        await created.drop()
-      },
-    },
-    migrateUpTo: async (tag) => {
-      journalOnly(tag)
-      const client = new pg.Client({ connectionString: created.url })
-      await client.connect()
-      try {
-        await migratePg(drizzlePg(client), { migrationsFolder: folder })
-      } finally {
-        await client.end()
-      }
-    },
-  }
-}

@@ -1,3 +1,5 @@
+import type { SQL } from 'drizzle-orm'
+import { PgDialect } from 'drizzle-orm/pg-core'
 import type { Db } from './client.js'
 
 /**
@@ -20,5 +22,27 @@ export function preparedStatements<T>(build: (db: Db, shape: string) => T) {
       shapes.set(shape, statement)
     }
     return statement
+  }
+}
+
+/** A raw statement prepared under its name; `execute` fills its `sql.placeholder(...)`s. */
+export interface PreparedRaw<Row> {
+  execute(values: Record<string, unknown>): Promise<Row[]>
+}
+
+const dialect = new PgDialect()
+
+/**
+ * A raw SQL statement (for what the query builder cannot say) prepared as the builder's statements
+ * are: on PostgreSQL once per connection under `name`. Write constants that partial indexes
+ * depend on as literals, not placeholders: a generic plan cannot match them otherwise.
+ */
+export function prepareRaw<Row>(db: Db, name: string, query: SQL): PreparedRaw<Row> {
+  const prepared = db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false)
+  return {
+    async execute(values) {
+      const result = (await prepared.execute(values)) as { rows?: Row[] } | Row[]
+      return Array.isArray(result) ? result : (result.rows ?? [])
+    },
   }
 }

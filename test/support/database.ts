@@ -1,8 +1,13 @@
+import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
 import { fromPglite, PgBoss } from 'pg-boss'
 import type { DatabaseTarget } from '../../src/config.js'
@@ -120,4 +125,53 @@ export function targetOf(url: string): DatabaseTarget {
   return url.startsWith('pglite://')
     ? { kind: 'pglite', dataDir: url.slice('pglite://'.length) }
     : { kind: 'postgres', url }
+}
+
+/** An empty database on which migrations can be applied up to a given one, then the rest. */
+export async function unmigratedDatabase(t: { after: (fn: () => Promise<void>) => void }): Promise<{
+  database: Database
+  migrateUpTo: (tag: string) => Promise<void>
+}> {
+  const folder = mkdtempSync(join(tmpdir(), 'crm-migrations-'))
+  t.after(async () => rmSync(folder, { recursive: true, force: true }))
+  const journalOnly = (tag: string) => {
+    cpSync('drizzle', folder, { recursive: true })
+    const journalPath = join(folder, 'meta', '_journal.json')
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] }
+    const last = journal.entries.findIndex((entry) => entry.tag === tag)
+    assert.ok(last >= 0, `no migration ${tag}`)
+    journal.entries = journal.entries.slice(0, last + 1)
+    writeFileSync(journalPath, JSON.stringify(journal))
+  }
+  if (!TEST_DATABASE_URL) {
+    const client = await createPglite()
+    return {
+      database: wrapPglite(client),
+      migrateUpTo: async (tag) => {
+        journalOnly(tag)
+        await migratePglite(drizzlePglite(client), { migrationsFolder: folder })
+      },
+    }
+  }
+  const created = await createPostgresDatabase(TEST_DATABASE_URL)
+  const database = await openDatabase({ kind: 'postgres', url: created.url })
+  return {
+    database: {
+      ...database,
+      close: async () => {
+        await database.close()
+        await created.drop()
+      },
+    },
+    migrateUpTo: async (tag) => {
+      journalOnly(tag)
+      const client = new pg.Client({ connectionString: created.url })
+      await client.connect()
+      try {
+        await migratePg(drizzlePg(client), { migrationsFolder: folder })
+      } finally {
+        await client.end()
+      }
+    },
+  }
 }

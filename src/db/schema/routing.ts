@@ -26,8 +26,9 @@ export const routingRules = pgTable(
     match: jsonb('match').$type<RoutingMatch>().notNull().default({}),
     strategy: routingStrategy('strategy').notNull(),
     counselorIds: objectIdColumn('counselor_ids').array().notNull().default(sql`'{}'`),
-    // The rotation's pointer: the counselor this rule chose last, moved in the transaction of the
-    // assignment (the rule's row lock serializes routings through it).
+    // least_loaded's pointer: the counselor this rule chose last (ties go to the next), moved in the
+    // transaction of the assignment under the rule's row lock. round_robin rules count their turns
+    // with a sequence of their own instead (drizzle/0012), which no routing waits for.
     lastAssignedId: objectIdColumn('last_assigned_id').references(() => employees.id, {
       onDelete: 'set null',
     }),

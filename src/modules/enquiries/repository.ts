@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm'
 import { type AnyPgColumn, alias } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
-import { preparedStatements } from '../../db/prepared.js'
+import { preparedStatements, prepareRaw } from '../../db/prepared.js'
 import { objectId } from '../../db/schema/columns.js'
 import {
   type ActivityDetails,
@@ -19,6 +19,7 @@ import {
   openStatuses,
   routingRules,
 } from '../../db/schema/index.js'
+import { nextTurn } from '../routing/service.js'
 
 /** Plain data about enquiries; every function takes a handle that may be a transaction. */
 
@@ -567,12 +568,6 @@ export async function assignTo(db: Db, id: string, employeeId: string): Promise<
     .where(eq(enquiries.id, id))
 }
 
-/** The rows of a raw statement, whichever driver ran it. */
-async function rowsOf<T>(result: Promise<unknown>): Promise<T[]> {
-  const settled = (await result) as { rows?: T[] } | T[]
-  return Array.isArray(settled) ? settled : (settled.rows ?? [])
-}
-
 /** Who a rotation assigned a new enquiry to, and through which rule. */
 export interface RotationAssignment {
   rule: { _id: string; name: string }
@@ -580,66 +575,79 @@ export interface RotationAssignment {
 }
 
 /**
- * The CTE that moves a round-robin rule's pointer to its next eligible counselor (the first,
- * in rotation order after the pointer, who is active, available and a counselor) and returns the
- * rule with the chosen one. It takes the rule's row lock, which serializes routings through the
- * rule until the transaction ends; a routing that waited for it sees the pointer as the previous
- * one left it (PostgreSQL re-evaluates the row after the wait). It moves nothing unless the rule
- * is an active round-robin whose counselors have no cap, one of them is eligible, and `unless`
- * does not hold: the general path (routing/service decideOwner) counts open leads under the
- * counselors' locks for the rest.
+ * The CTEs of a round-robin routing: `rule` (the rule, if it is an active round-robin whose
+ * counselors have no cap and `unless` does not hold), `eligible` (its counselors who are active,
+ * available and counselors, in the rule's order), `turn` (the rule's next turn, taken only when
+ * somebody is eligible) and `owner` (turn n goes to the (n mod k)-th of the k eligible). Taking a
+ * turn is a sequence's nextval: it waits for no other routing's transaction, so routings through
+ * one rule run side by side, and simultaneous ones still get consecutive turns. Caps, least-loaded
+ * and exclusions take the general path (routing/service decideOwner), which counts open leads
+ * under the counselors' locks. Placeholders: ruleId, reason.
  */
-function rotateRule(db: Db, ruleId: string, unless?: SQL) {
-  const size = sql`cardinality(${routingRules.counselorIds})`
+function rotationCtes(unless?: SQL): SQL {
+  const ruleId = sql.placeholder('ruleId')
   const eligible = sql`${employees.isActive} AND ${employees.available} AND ${employees.role} = 'counselor'`
-  return db
-    .update(routingRules)
-    .set({
-      lastAssignedId: sql`(
-          SELECT c.id FROM unnest(${routingRules.counselorIds}) WITH ORDINALITY AS c(id, ord)
-          JOIN ${employees} ON ${employees.id} = c.id
-          WHERE ${eligible}
-          ORDER BY (c.ord - 1 - coalesce(array_position(${routingRules.counselorIds}, ${routingRules.lastAssignedId}), 0) + ${size}) % ${size}
-          LIMIT 1)`,
-    })
-    .where(
-      and(
-        eq(routingRules.id, ruleId),
-        eq(routingRules.active, true),
-        eq(routingRules.strategy, 'round_robin'),
-        sql`NOT EXISTS (SELECT 1 FROM ${employees} WHERE ${employees.id} = ANY(${routingRules.counselorIds}) AND ${employees.maxOpenLeads} IS NOT NULL)`,
-        sql`EXISTS (SELECT 1 FROM ${employees} WHERE ${employees.id} = ANY(${routingRules.counselorIds}) AND ${eligible})`,
-        unless && sql`NOT (${unless})`,
-      ),
-    )
-    .returning({
-      ruleId: routingRules.id,
-      ruleName: routingRules.name,
-      ownerId: routingRules.lastAssignedId,
-    })
+  return sql`${sql.identifier('rule')} AS (
+      SELECT ${routingRules.id} AS id, ${routingRules.name} AS name, ${routingRules.counselorIds} AS counselor_ids
+      FROM ${routingRules}
+      WHERE ${routingRules.id} = ${ruleId} AND ${routingRules.active} AND ${routingRules.strategy} = 'round_robin'
+        AND NOT EXISTS (SELECT 1 FROM ${employees} WHERE ${employees.id} = ANY(${routingRules.counselorIds}) AND ${employees.maxOpenLeads} IS NOT NULL)
+        ${unless ? sql`AND NOT (${unless})` : sql``}
+    ),
+    eligible AS (
+      SELECT ${employees.id} AS id, ${employees.name} AS name, ${employees.email} AS email,
+        row_number() OVER (ORDER BY c.ord) - 1 AS place, count(*) OVER () AS size
+      FROM ${sql.identifier('rule')} r
+      CROSS JOIN LATERAL unnest(r.counselor_ids) WITH ORDINALITY AS c(id, ord)
+      JOIN ${employees} ON ${employees.id} = c.id
+      WHERE ${eligible}
+    ),
+    turn AS (
+      SELECT ${nextTurn(sql`r.id`)} AS n FROM ${sql.identifier('rule')} r
+      WHERE EXISTS (SELECT 1 FROM eligible)
+    ),
+    owner AS (
+      SELECT eligible.id, eligible.name, eligible.email FROM eligible, turn
+      WHERE eligible.place = turn.n % eligible.size
+    )`
 }
 
 /** The `assigned` entry's details for a rotation: who, by which rule, and why. */
-const rotationDetails = (
-  rule: { ruleId: SQL.Aliased | AnyPgColumn; ruleName: SQL.Aliased | AnyPgColumn },
-  reason: string,
-) =>
-  sql`jsonb_build_object(
-    'employee', jsonb_build_object('_id', ${employees.id}, 'name', ${employees.name}, 'email', ${employees.email}),
+const rotationDetails = sql`jsonb_build_object(
+    'employee', jsonb_build_object('_id', owner.id, 'name', owner.name, 'email', owner.email),
     'previousOwner', NULL,
-    'rule', jsonb_build_object('_id', ${rule.ruleId}, 'name', ${rule.ruleName}),
+    'rule', jsonb_build_object('_id', r.id, 'name', r.name),
     'strategy', 'round_robin',
-    'reason', ${reason}::text)`
+    'reason', ${sql.placeholder('reason')}::text)`
 
 const toAssignment = (details: unknown): RotationAssignment => {
   const { rule, employee } = details as RotationAssignment
   return { rule, employee }
 }
 
+const assignByRotationStatement = preparedStatements((db) =>
+  prepareRaw<{ details: unknown }>(
+    db,
+    'assign_by_rotation',
+    sql`
+      WITH ${rotationCtes()},
+      assigned AS (
+        UPDATE ${enquiries} SET claimed_by = owner.id, claimed_at = now(), status = 'claimed', updated_at = now()
+        FROM owner
+        WHERE ${enquiries.id} = ${sql.placeholder('enquiryId')} AND ${enquiries.status} = 'unclaimed'
+        RETURNING ${enquiries.id} AS enquiry_id
+      )
+      INSERT INTO ${activity} (id, enquiry_id, type, actor_id, at, details)
+      SELECT ${sql.placeholder('entryId')}, assigned.enquiry_id, 'assigned'::activity_type, NULL, now(), ${rotationDetails}
+      FROM assigned, owner, ${sql.identifier('rule')} r
+      RETURNING details`,
+  ),
+)
+
 /**
  * Routes a new enquiry (inserted earlier in this transaction) by a round-robin rule in one
- * statement: pointer, assignment and `assigned` entry. Undefined, and nothing written, when the
- * rule is not a plain rotation (see rotateRule).
+ * statement: its turn, the assignment and the `assigned` entry. Undefined, and nothing written,
+ * when the rule is not a plain rotation (see rotationCtes).
  */
 export async function assignByRotation(
   db: Db,
@@ -647,56 +655,58 @@ export async function assignByRotation(
   ruleId: string,
   reason: string,
 ): Promise<RotationAssignment | undefined> {
-  const rule = db.$with('rule').as(rotateRule(db, ruleId))
-  const assigned = db.$with('assigned').as(
-    db
-      .update(enquiries)
-      .set({
-        claimedBy: sql`(SELECT ${rule.ownerId} FROM ${rule})`,
-        claimedAt: sql`now()`,
-        status: 'claimed',
-        updatedAt: sql`now()`,
-      })
-      .where(
-        and(
-          eq(enquiries.id, enquiryId),
-          eq(enquiries.status, 'unclaimed'),
-          sql`EXISTS (SELECT 1 FROM ${rule})`,
-        ),
-      )
-      .returning({ enquiryId: enquiries.id, ownerId: enquiries.claimedBy }),
-  )
-  const [row] = await db
-    .with(rule, assigned)
-    .insert(activity)
-    .select(
-      db
-        .select({
-          id: sql`${objectId()}`.as('id'),
-          enquiryId: assigned.enquiryId,
-          type: sql`'assigned'::activity_type`.as('type'),
-          actorId: sql`NULL`.as('actor_id'),
-          at: sql`now()`.as('at'),
-          details: rotationDetails(rule, reason).as('details'),
-        })
-        .from(assigned)
-        .innerJoin(rule, sql`true`)
-        .innerJoin(employees, eq(employees.id, assigned.ownerId)),
-    )
-    .returning({ details: activity.details })
+  const [row] = await assignByRotationStatement(db).execute({
+    ruleId,
+    reason,
+    enquiryId,
+    entryId: objectId(),
+  })
   return row && toAssignment(row.details)
 }
 
+/** Open leads, as a literal list: the partial unique indexes of open leads say the same. */
+const openLead = sql`${enquiries.status} IN (${sql.raw(openStatuses.map((status) => `'${status}'`).join(', '))}) AND ${enquiries.erasedAt} IS NULL`
+
+const insertRoutedStatement = preparedStatements((db) => {
+  // Two lookups, one per unique index of open leads: an OR in one would let the planner scan
+  // every open lead.
+  const digits = sql`regexp_replace(${sql.placeholder('phone')}, '[^0-9]', '', 'g')`
+  const duplicate = sql`EXISTS (SELECT 1 FROM ${enquiries} WHERE ${openLead} AND ${enquiries.email} = ${sql.placeholder('email')})
+    OR EXISTS (SELECT 1 FROM ${enquiries} WHERE ${openLead} AND ${enquiries.phoneDigits} = ${digits})`
+  // Raw for the INSERT's column list: the query builder's INSERT … SELECT names every column.
+  return prepareRaw<{ enquiry_id: string; at: Date | string; details: unknown }>(
+    db,
+    'insert_routed_by_rotation',
+    sql`
+      WITH ${rotationCtes(duplicate)},
+      created AS (
+        INSERT INTO ${enquiries} (id, name, email, phone, course_interest, message, source, priority,
+          status, claimed_by, claimed_at)
+        SELECT ${sql.placeholder('id')}, ${sql.placeholder('name')}, ${sql.placeholder('email')}, ${sql.placeholder('phone')},
+          ${sql.placeholder('courseInterest')}, ${sql.placeholder('message')},
+          ${sql.placeholder('source')}::enquiry_source, ${sql.placeholder('priority')}::enquiry_priority,
+          'claimed', owner.id, now()
+        FROM owner
+        ON CONFLICT DO NOTHING
+        RETURNING id, created_at
+      )
+      INSERT INTO ${activity} (id, enquiry_id, type, actor_id, at, details)
+      SELECT ${sql.placeholder('createdEntryId')}, created.id, 'created'::activity_type, NULL, created.created_at, '{}'::jsonb FROM created
+      UNION ALL
+      SELECT ${sql.placeholder('assignedEntryId')}, created.id, 'assigned'::activity_type, NULL, created.created_at, ${rotationDetails}
+      FROM created, owner, ${sql.identifier('rule')} r
+      RETURNING enquiry_id, at, details`,
+  )
+})
+
 /**
  * A new enquiry routed by a round-robin rule, all in ONE statement outside any transaction: the
- * rule's pointer moves, the enquiry is inserted already claimed by the chosen counselor, with its
- * `created` and `assigned` entries. Being one statement, it holds the rule's lock only while the
- * database runs it and commits, not across round trips, so routings through one rule do not wait
- * on each other's network and event loop. Undefined, and nothing written, when the rule is not a
- * plain rotation, or an open enquiry already has this email or phone (a resubmission: the caller
- * takes the general path, which absorbs it). Should an identical submission commit between this
- * statement's check and its insert, the insert does nothing and the pointer has moved once
- * without an assignment: that counselor's turn is skipped, once.
+ * rule's turn is taken, the enquiry is inserted already claimed by the chosen counselor, with its
+ * `created` and `assigned` entries. Undefined, and nothing written, when the rule is not a plain
+ * rotation, or an open enquiry already has this email or phone (a resubmission: the caller takes
+ * the general path, which absorbs it). Should an identical submission commit between this
+ * statement's check and its insert, the insert does nothing and the turn taken is skipped: that
+ * counselor's turn passes, once.
  */
 export async function insertRoutedByRotation(
   db: Db,
@@ -704,44 +714,20 @@ export async function insertRoutedByRotation(
   ruleId: string,
   reason: string,
 ): Promise<{ id: string; createdAt: Date; assignment: RotationAssignment } | undefined> {
-  const digits = sql`regexp_replace(${enquiry.phone}, '[^0-9]', '', 'g')`
-  const rule = rotateRule(
-    db,
+  const rows = await insertRoutedStatement(db).execute({
     ruleId,
-    sql`EXISTS (SELECT 1 FROM ${enquiries} WHERE ${isOpen} AND ${enquiries.erasedAt} IS NULL AND (${enquiries.email} = ${enquiry.email} OR ${enquiries.phoneDigits} = ${digits}))`,
-  )
-  // Raw for the INSERT's column list: the query builder's INSERT … SELECT names every column.
-  const rows = await rowsOf<{ enquiry_id: string; at: Date | string; details: unknown }>(
-    db.execute(sql`
-      WITH ${sql.identifier('rule')} AS ${rule},
-      owner AS (
-        SELECT ${employees.id} AS id, ${employees.name} AS name, ${employees.email} AS email
-        FROM ${employees} JOIN ${sql.identifier('rule')} ON ${employees.id} = ${sql.identifier('rule')}.last_assigned_id
-      ),
-      created AS (
-        INSERT INTO ${enquiries} (id, name, email, phone, course_interest, message, source, priority,
-          status, claimed_by, claimed_at)
-        SELECT ${objectId()}, ${enquiry.name}, ${enquiry.email}, ${enquiry.phone},
-          ${enquiry.courseInterest}, ${enquiry.message ?? null},
-          ${enquiry.source ?? 'website'}::enquiry_source, ${enquiry.priority ?? 'medium'}::enquiry_priority,
-          'claimed', owner.id, now()
-        FROM owner
-        ON CONFLICT DO NOTHING
-        RETURNING id, created_at
-      )
-      INSERT INTO ${activity} (id, enquiry_id, type, actor_id, at, details)
-      SELECT ${objectId()}, created.id, 'created'::activity_type, NULL, created.created_at, '{}'::jsonb FROM created
-      UNION ALL
-      SELECT ${objectId()}, created.id, 'assigned'::activity_type, NULL, created.created_at,
-        jsonb_build_object(
-          'employee', jsonb_build_object('_id', owner.id, 'name', owner.name, 'email', owner.email),
-          'previousOwner', NULL,
-          'rule', jsonb_build_object('_id', r.id, 'name', r.name),
-          'strategy', 'round_robin',
-          'reason', ${reason}::text)
-      FROM created, owner, ${sql.identifier('rule')} r
-      RETURNING enquiry_id, at, details`),
-  )
+    reason,
+    id: objectId(),
+    name: enquiry.name,
+    email: enquiry.email,
+    phone: enquiry.phone,
+    courseInterest: enquiry.courseInterest,
+    message: enquiry.message ?? null,
+    source: enquiry.source ?? 'website',
+    priority: enquiry.priority ?? 'medium',
+    createdEntryId: objectId(),
+    assignedEntryId: objectId(),
+  })
   const assigned = rows.find((row) => Object.hasOwn(row.details as object, 'rule'))
   return (
     assigned && {

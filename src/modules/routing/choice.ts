@@ -23,10 +23,16 @@ export function matches(match: RoutingMatch, enquiry: RoutedEnquiry): boolean {
   )
 }
 
-/** The rule's counselors in rotation order: those after the one it chose last, then the rest. */
+/** least_loaded's order for ties: the rule's counselors after the one it chose last, then the rest. */
 export function rotation(counselorIds: string[], lastAssignedId: string | null): string[] {
   const last = lastAssignedId === null ? -1 : counselorIds.indexOf(lastAssignedId)
   return [...counselorIds.slice(last + 1), ...counselorIds.slice(0, last + 1)]
+}
+
+/** round_robin's order: turn n starts at the (n mod k)-th of the k eligible, in the rule's order. */
+export function fromTurn<T>(eligible: T[], turn: number): T[] {
+  const first = eligible.length === 0 ? 0 : turn % eligible.length
+  return [...eligible.slice(first), ...eligible.slice(0, first)]
 }
 
 export interface Candidate {

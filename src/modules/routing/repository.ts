@@ -1,4 +1,5 @@
-import { asc, eq, sql } from 'drizzle-orm'
+import { asc, eq, type SQL, sql } from 'drizzle-orm'
+import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
 import {
   type RoutingMatch,
@@ -66,7 +67,24 @@ export async function deleteRule(db: Db, id: string): Promise<boolean> {
   return rows.length === 1
 }
 
-/** Moves the rule's rotation pointer (its row is locked by the caller). */
+/**
+ * SQL for the next turn of the rule whose id `ruleId` gives, from the sequence that counts its
+ * turns (drizzle/0012: one per rule, dropped with it). Null once the rule is deleted: an instance
+ * may route by a rule another has just deleted, before the change reaches its cache.
+ */
+export const nextTurn = (ruleId: SQL | AnyPgColumn) =>
+  sql`nextval(to_regclass('routing_turns_' || ${ruleId}))`
+
+/** The round-robin rule's next turn; undefined once the rule is deleted. */
+export async function takeTurn(db: Db, ruleId: string): Promise<number | undefined> {
+  const [row] = await db
+    .select({ turn: sql<string | null>`${nextTurn(routingRules.id)}` })
+    .from(routingRules)
+    .where(eq(routingRules.id, ruleId))
+  return row?.turn == null ? undefined : Number(row.turn)
+}
+
+/** Moves the least-loaded rule's pointer (its row is locked by the caller). */
 export async function movePointer(db: Db, id: string, employeeId: string): Promise<void> {
   await db.update(routingRules).set({ lastAssignedId: employeeId }).where(eq(routingRules.id, id))
 }

@@ -68,7 +68,8 @@ export const RuleView = Type.Object({
   ...Identity,
   ...RuleFields,
   lastAssignedId: Type.Union([ObjectIdString, Type.Null()], {
-    description: 'the counselor the rule chose last (its rotation continues after them)',
+    description:
+      'least_loaded: the counselor the rule chose last (ties go to the next); round_robin rules count turns instead',
   }),
   createdAt: DateTime,
   updatedAt: DateTime,

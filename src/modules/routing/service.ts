@@ -3,19 +3,23 @@ import type { EmployeeRef, RoutingStrategy } from '../../db/schema/index.js'
 import { AppError, type FieldError, validationFailed } from '../../errors.js'
 import { recordAudit } from '../audit/service.js'
 import { countOpenLeadsOf, findRolesOf, lockCapacityOf } from '../employees/service.js'
-import { type Candidate, matches, pick, type RoutedEnquiry, rotation } from './choice.js'
+import { type Candidate, fromTurn, matches, pick, type RoutedEnquiry, rotation } from './choice.js'
 import {
   deleteRule,
   findRule,
   insertRule,
   listRules,
   movePointer,
+  nextTurn,
   type RoutingRule,
   type RuleFields,
+  takeTurn,
   updateRule,
 } from './repository.js'
 
 export type { RoutedEnquiry, RoutingRule }
+/** SQL for a round-robin rule's next turn, for the one-statement routings of new enquiries. */
+export { nextTurn }
 
 /** Why a new (or reassigned) enquiry went where it went: what its activity entry records. */
 export interface RoutingDecision {
@@ -41,23 +45,31 @@ export function firstMatchingRule(
 }
 
 /**
- * For the transaction that creates (or frees) the enquiry: locks the rule, so that routings through
- * it run one at a time, and its counselors' rows (their claims wait meanwhile), counts their open
- * leads afresh, picks by the rule's strategy among the eligible (active, available, under their
- * cap, not excluded) and moves the rule's pointer. Undefined when the rule has gone or been
- * switched off meanwhile.
+ * For the transaction that creates (or frees) the enquiry: locks the rule's counselors' rows (their
+ * claims wait meanwhile), counts their open leads afresh, and picks by the rule's strategy among
+ * the eligible (active, available, under their cap, not excluded). round_robin takes the rule's
+ * next turn (a sequence: routings through the rule do not wait for each other) and gives it to
+ * the counselor whose turn it is among the eligible; least_loaded locks the rule, so that its
+ * pointer (ties go to the counselor after the one it chose last) moves one routing at a time.
+ * Undefined when the rule has gone or been switched off meanwhile.
  */
 export async function decideOwner(
   tx: Db,
   ruleId: string,
   options: { exclude?: string[] } = {},
 ): Promise<RoutingDecision | undefined> {
-  const rule = await findRule(tx, ruleId, { forUpdate: true })
+  const found = await findRule(tx, ruleId)
+  const rule =
+    found?.strategy === 'least_loaded' ? await findRule(tx, ruleId, { forUpdate: true }) : found
   if (!rule?.active) return undefined
   const decided = { rule: { _id: rule.id, name: rule.name }, strategy: rule.strategy }
   if (rule.strategy === 'pool') return { ...decided, reason: 'the rule leaves it in the pool' }
   const excluded = new Set(options.exclude ?? [])
-  const order = rotation(rule.counselorIds, rule.lastAssignedId).filter((id) => !excluded.has(id))
+  const order = (
+    rule.strategy === 'least_loaded'
+      ? rotation(rule.counselorIds, rule.lastAssignedId)
+      : rule.counselorIds
+  ).filter((id) => !excluded.has(id))
   const locked = new Map((await lockCapacityOf(tx, order)).map((row) => [row._id, row]))
   // Counted after the locks: this statement sees every claim and routing committed before them.
   // Only least_loaded and caps need the counts; a plain rotation skips the query.
@@ -72,15 +84,23 @@ export async function decideOwner(
     if (employee.maxOpenLeads !== null && held >= employee.maxOpenLeads) continue
     eligible.push({ id, openLeads: held })
   }
-  const chosen = pick(rule.strategy, eligible)
-  const employee = chosen && locked.get(chosen.id)
-  if (!chosen || !employee) {
+  if (eligible.length === 0) {
     return {
       ...decided,
       reason: 'nobody eligible: every counselor of the rule is inactive, away or at their cap',
     }
   }
-  await movePointer(tx, rule.id, chosen.id)
+  let chosen: Candidate | undefined
+  if (rule.strategy === 'round_robin') {
+    const turn = await takeTurn(tx, rule.id)
+    if (turn === undefined) return undefined
+    chosen = pick(rule.strategy, fromTurn(eligible, turn))
+  } else {
+    chosen = pick(rule.strategy, eligible)
+  }
+  const employee = chosen && locked.get(chosen.id)
+  if (!chosen || !employee) throw new Error('an eligible counselor was not picked')
+  if (rule.strategy === 'least_loaded') await movePointer(tx, rule.id, chosen.id)
   return {
     ...decided,
     employee: { _id: employee._id, name: employee.name, email: employee.email },

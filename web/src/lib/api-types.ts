@@ -6216,7 +6216,7 @@ export interface paths {
                                  * @example 6542abc123def456789abcde
                                  */
                                 id: string;
-                                /** @description the counselor the rule chose last (its rotation continues after them) */
+                                /** @description least_loaded: the counselor the rule chose last (ties go to the next); round_robin rules count turns instead */
                                 lastAssignedId: string | null;
                                 /** @description Which new enquiries the rule takes; an empty or missing list matches anything */
                                 match: {
@@ -6384,7 +6384,7 @@ export interface paths {
                                  * @example 6542abc123def456789abcde
                                  */
                                 id: string;
-                                /** @description the counselor the rule chose last (its rotation continues after them) */
+                                /** @description least_loaded: the counselor the rule chose last (ties go to the next); round_robin rules count turns instead */
                                 lastAssignedId: string | null;
                                 /** @description Which new enquiries the rule takes; an empty or missing list matches anything */
                                 match: {
@@ -6632,7 +6632,7 @@ export interface paths {
                                  * @example 6542abc123def456789abcde
                                  */
                                 id: string;
-                                /** @description the counselor the rule chose last (its rotation continues after them) */
+                                /** @description least_loaded: the counselor the rule chose last (ties go to the next); round_robin rules count turns instead */
                                 lastAssignedId: string | null;
                                 /** @description Which new enquiries the rule takes; an empty or missing list matches anything */
                                 match: {
@@ -7037,7 +7037,7 @@ export interface paths {
                                  * @example 6542abc123def456789abcde
                                  */
                                 id: string;
-                                /** @description the counselor the rule chose last (its rotation continues after them) */
+                                /** @description least_loaded: the counselor the rule chose last (ties go to the next); round_robin rules count turns instead */
                                 lastAssignedId: string | null;
                                 /** @description Which new enquiries the rule takes; an empty or missing list matches anything */
                                 match: {

@@ -52,6 +52,7 @@ const EnvSchema = Type.Object({
   FORM_COURSES: Type.Optional(Type.String({ maxLength: 5000 })),
   JOB_POLL_INTERVAL_SECONDS: Type.Number({ minimum: 0.5, maximum: 60, default: 1 }),
   JOB_STATS_INTERVAL_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
+  JOB_BACKGROUND_WAIT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 5000 }),
   PRIVACY_NOTICE_URL: Type.Optional(
     Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }),
   ),
@@ -127,7 +128,7 @@ export interface Config {
   /** The courses the public form offers; empty: a free-text course field. */
   formCourses: string[]
   /** The durable job queue: how often idle workers look for due jobs, and its counts refresh (s). */
-  jobs: { pollIntervalSeconds: number; statsIntervalSeconds: number }
+  jobs: { pollIntervalSeconds: number; statsIntervalSeconds: number; backgroundWaitMs: number }
   privacy: {
     /** The privacy notice the public form links to; unset: the form shows no consent boxes. */
     noticeUrl: string | undefined
@@ -368,6 +369,7 @@ function toConfig(env: Env): Config {
     jobs: {
       pollIntervalSeconds: env.JOB_POLL_INTERVAL_SECONDS,
       statsIntervalSeconds: env.JOB_STATS_INTERVAL_SECONDS,
+      backgroundWaitMs: env.JOB_BACKGROUND_WAIT_MS,
     },
     privacy: {
       noticeUrl: env.PRIVACY_NOTICE_URL,

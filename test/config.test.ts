@@ -26,7 +26,11 @@ describe('configuration', () => {
       consentRequired: false,
       retentionClosedDays: undefined,
     })
-    assert.deepEqual(config.jobs, { pollIntervalSeconds: 1, statsIntervalSeconds: 30 })
+    assert.deepEqual(config.jobs, {
+      pollIntervalSeconds: 1,
+      statsIntervalSeconds: 30,
+      backgroundWaitMs: 5000,
+    })
   })
 
   test('the database URL selects PostgreSQL, an embedded directory or memory', () => {

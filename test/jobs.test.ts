@@ -146,3 +146,42 @@ describe('the durable job queue', () => {
     assert.ok(Date.now() - started < 5000)
   })
 })
+
+describe('background work gives way to requests', () => {
+  test('while requests keep the instance busy, deliveries and mail wait; deadlines do not; the wait ends with the load', async (t) => {
+    const ran: string[] = []
+    const app = await buildApp(testConfig({ ...FAST, JOB_BACKGROUND_WAIT_MS: '60000' }), {
+      database: await freshDatabase(),
+    })
+    t.after(() => app.close())
+    await app.jobs.define('test-background', async () => void ran.push('background'), {
+      yieldsToRequests: true,
+    })
+    await app.jobs.define('test-deadline', async () => void ran.push('deadline'))
+    await app.ready()
+
+    // Requests back to back on four connections, as many as the event loop can answer.
+    let loading = true
+    const client = async () => {
+      while (loading) {
+        await app.inject({ method: 'GET', url: '/health' })
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+    }
+    const load = Promise.all([client(), client(), client(), client()])
+    t.after(async () => {
+      loading = false
+      await load
+    })
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await app.jobs.send(app.db, 'test-background', {})
+    await app.jobs.send(app.db, 'test-deadline', {})
+    await until(() => ran.includes('deadline'), 'the deadline job, during the load')
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    assert.deepEqual(ran, ['deadline'], 'the background job waits while requests keep coming')
+
+    loading = false
+    await load
+    await until(() => ran.includes('background'), 'the background job, once the load stops', 5000)
+  })
+})

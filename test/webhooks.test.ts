@@ -415,3 +415,37 @@ describe('the SSRF guard', () => {
     assert.equal(receiver.received.length, 0)
   })
 })
+
+describe('outbound events give way to requests', () => {
+  test('while requests keep the instance busy, events wait in the outbox; once the load stops they are delivered', async (t) => {
+    const app = await buildTestApp(t, { ...FAST, JOB_BACKGROUND_WAIT_MS: '60000' })
+    const admin = await createEmployee(app, { role: 'admin' })
+    const receiver = await startReceiver(t)
+    const webhook = await addWebhook(app, admin, receiver, ['enquiry.created'])
+
+    // Requests back to back on four connections, as many as the event loop can answer.
+    let loading = true
+    const client = async () => {
+      while (loading) {
+        await app.inject({ method: 'GET', url: '/health' })
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+    }
+    const load = Promise.all([client(), client(), client(), client()])
+    t.after(async () => {
+      loading = false
+      await load
+    })
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await submitEnquiry(app)
+    // Four polls of the outbox and of the queue.
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+    assert.deepEqual(await deliveriesOf(app, admin, webhook.id), [], 'still in the outbox')
+    assert.equal(receiver.received.length, 0)
+
+    loading = false
+    await load
+    await until(() => receiver.received.length === 1, 'the delivery, once the load stops', 10_000)
+    assert.deepEqual(typesOf(receiver.received), ['enquiry.created'])
+  })
+})

@@ -1,4 +1,7 @@
+import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { type DrizzleTransactionLike, fromDrizzle, fromPglite, PgBoss } from 'pg-boss'
 import { Gauge } from 'prom-client'
@@ -22,6 +25,12 @@ export interface QueueSettings {
   retryDelayMaxSeconds?: number
   /** How long one attempt may run before it counts as failed. */
   expireInSeconds?: number
+  /**
+   * Background work that gives way to requests (deliveries, mail): while this instance is busy
+   * answering requests, each batch waits for a quiet moment, at most `backgroundWaitMs`. Not for
+   * deadlines, which are due within seconds.
+   */
+  yieldsToRequests?: boolean
 }
 
 export interface JobContext {
@@ -77,6 +86,12 @@ export interface JobQueue {
   unschedule(queue: string): Promise<void>
   /** Jobs by state over every queue, as last counted (every `statsIntervalSeconds`). */
   counts(): Promise<Record<string, JobCounts>>
+  /**
+   * For background work outside the queue (the outbox's dispatcher): resolves at once while
+   * requests leave the CPU spare; while they keep the instance busy, at a quiet moment or after
+   * `backgroundWaitMs`.
+   */
+  whenRequestsQuiet(): Promise<void>
 }
 
 export interface JobsPluginOptions {
@@ -86,6 +101,8 @@ export interface JobsPluginOptions {
   statsIntervalSeconds: number
   /** How long shutdown waits for running jobs (ms). */
   shutdownTimeoutMs: number
+  /** How long a batch of background jobs waits for requests to leave the CPU spare (ms). */
+  backgroundWaitMs: number
 }
 
 /** How many due jobs of one queue a worker takes at once. */
@@ -94,6 +111,48 @@ const BATCH = 20
 interface Definition {
   queue: string
   handler: JobHandler<object>
+  yieldsToRequests: boolean
+}
+
+/** How often the request load is sampled (ms). */
+const LOAD_SAMPLE_MS = 100
+/** The event loop's share of busy time over a sample above which requests are taking the CPU. */
+const BUSY_UTILIZATION = 0.5
+
+/** How many samples back an answered request still counts (a slow one spans several). */
+const LOAD_MEMORY = 3
+
+/**
+ * Whether requests keep this instance busy: requests were answered in the last few samples and
+ * the event loop was more than half busy in the last. Background work alone (a backlog draining
+ * after the requests stop) does not count as busy, so it runs at full speed then.
+ */
+function requestLoad(app: FastifyInstance, maxWaitMs: number) {
+  let answered = 0
+  const answeredBefore: number[] = []
+  let busy = false
+  let last = performance.eventLoopUtilization()
+  app.addHook('onResponse', async () => {
+    answered++
+  })
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization()
+    answeredBefore.push(answered)
+    if (answeredBefore.length > LOAD_MEMORY) answeredBefore.shift()
+    const requests = answeredBefore.some((count) => count > 0)
+    busy = requests && performance.eventLoopUtilization(now, last).utilization > BUSY_UTILIZATION
+    last = now
+    answered = 0
+  }, LOAD_SAMPLE_MS)
+  timer.unref()
+  return {
+    /** Resolves once requests leave the CPU spare, or after `maxWaitMs`. */
+    async quiet(): Promise<void> {
+      const until = Date.now() + maxWaitMs
+      while (busy && Date.now() < until) await sleep(LOAD_SAMPLE_MS)
+    },
+    stop: () => clearInterval(timer),
+  }
 }
 
 // Drizzle's handles satisfy the adapter at run time; only the declared result type differs.
@@ -136,6 +195,8 @@ export default fp<JobsPluginOptions>(
       )
     }
     const definitions: Definition[] = []
+    const load = requestLoad(app, options.backgroundWaitMs)
+    app.addHook('onClose', async () => load.stop())
 
     const jobs: JobQueue = {
       async define(queue, handler, settings = {}) {
@@ -150,7 +211,11 @@ export default fp<JobsPluginOptions>(
             ? { expireInSeconds: settings.expireInSeconds }
             : {}),
         })
-        definitions.push({ queue, handler: handler as JobHandler<object> })
+        definitions.push({
+          queue,
+          handler: handler as JobHandler<object>,
+          yieldsToRequests: settings.yieldsToRequests ?? false,
+        })
       },
       async send(db, queue, data, options = {}) {
         const id = await boss.send(queue, data, {
@@ -178,6 +243,7 @@ export default fp<JobsPluginOptions>(
       async unschedule(queue) {
         await boss.unschedule(queue)
       },
+      whenRequestsQuiet: () => load.quiet(),
       async counts() {
         const queues = await boss.getQueues(definitions.map((definition) => definition.queue))
         return Object.fromEntries(
@@ -209,7 +275,7 @@ export default fp<JobsPluginOptions>(
     })
 
     app.addHook('onReady', async () => {
-      for (const { queue, handler } of definitions) {
+      for (const { queue, handler, yieldsToRequests } of definitions) {
         // Up to BATCH due jobs at a time, run side by side, each settled on its own (a failure
         // retries only its job); while batches come back full the worker fetches again at once,
         // so a backlog drains at the speed of its handlers, not one job per poll.
@@ -222,8 +288,9 @@ export default fp<JobsPluginOptions>(
             burstWhenBatchFull: true,
             perJobResults: true,
           },
-          (batch) =>
-            Promise.all(
+          async (batch) => {
+            if (yieldsToRequests) await load.quiet()
+            return Promise.all(
               batch.map(async (job) => {
                 try {
                   await handler(job.data as object, { id: job.id, retryCount: job.retryCount })
@@ -240,7 +307,8 @@ export default fp<JobsPluginOptions>(
                   }
                 }
               }),
-            ),
+            )
+          },
         )
       }
     })

@@ -32,6 +32,10 @@ export default fp<{ pollMs: number }>(
 
     async function drain(): Promise<void> {
       for (;;) {
+        // Fanning events out into deliveries and mails is background work too: it gives way to
+        // requests, and the events wait in the outbox meanwhile.
+        await app.jobs.whenRequestsQuiet()
+        if (stopping) return
         const taken = await app.db.transaction(async (tx) => {
           const events = await takeOutboxEvents(tx, BATCH)
           for (const consume of consumers) if (events.length > 0) await consume(tx, events)

@@ -32,6 +32,7 @@ export default fp<{ config: Config }>(
         retryBackoff: true,
         retryDelayMaxSeconds: Math.max(1, ...delays),
         expireInSeconds: 120,
+        yieldsToRequests: true,
       },
     )
     app.outbox.consume((tx, events) => enqueueMails(tx, app.jobs, events))

@@ -66,8 +66,8 @@ const webhookRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
     DELIVERY_QUEUE,
     createDeliveryWorker(app.db, app.jobs, config.webhooks),
     // Retries here only cover a crash or a database failure mid-attempt; a receiver's failures
-    // are retried on WEBHOOK_RETRY_DELAYS by the worker itself.
-    { retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: 60 },
+    // are retried on WEBHOOK_RETRY_DELAYS by the worker itself. Deliveries give way to requests.
+    { retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: 60, yieldsToRequests: true },
   )
   app.outbox.consume((tx, events) => enqueueDeliveries(tx, app.jobs, events))
 

@@ -86,7 +86,7 @@ export async function deleteEndpoints(appUrl: string, token: string, ids: string
 export async function waitForDeliveries(
   receiver: Receiver,
   expected: number,
-  quietSeconds = 15,
+  quietSeconds = 60,
 ): Promise<number> {
   let seen = receiver.lags.length
   let quietSince = Date.now()

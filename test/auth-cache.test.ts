@@ -7,7 +7,7 @@ import { buildApp } from '../src/app.js'
 import { createPglite, wrapPglite } from '../src/db/client.js'
 import { employees } from '../src/db/schema/index.js'
 import { buildTestApp, call, createEmployee, type TestEmployee, testConfig } from './support/app.js'
-import { TEST_DATABASE_URL } from './support/database.js'
+import { needsPostgres } from './support/database.js'
 
 const LONG_TTL = { AUTH_CACHE_TTL_MS: '60000' }
 
@@ -97,11 +97,6 @@ describe('Reusing the employee behind a token (AUTH_CACHE_TTL_MS)', () => {
     assert.equal((await me(app, counselor)).status, 401)
   })
 })
-
-/** Skipped, with the reason, where the service is not configured. */
-const needsPostgres = TEST_DATABASE_URL
-  ? {}
-  : { skip: 'needs a PostgreSQL server: set TEST_DATABASE_URL (CI does)' }
 
 describe('Reusing callers while notifications are down (PostgreSQL)', () => {
   test(

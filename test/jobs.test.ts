@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
 import { type Database, openDatabase } from '../src/db/client.js'
 import type { JobHandler, QueueSettings } from '../src/plugins/jobs.js'
-import { call, testConfig } from './support/app.js'
+import { call, keepBusy, testConfig } from './support/app.js'
 import { freshDatabase, serverDatabase, targetOf } from './support/database.js'
 import { until } from './support/receiver.js'
 
@@ -160,19 +160,7 @@ describe('background work gives way to requests', () => {
     await app.jobs.define('test-deadline', async () => void ran.push('deadline'))
     await app.ready()
 
-    // Requests back to back on four connections, as many as the event loop can answer.
-    let loading = true
-    const client = async () => {
-      while (loading) {
-        await app.inject({ method: 'GET', url: '/health' })
-        await new Promise((resolve) => setImmediate(resolve))
-      }
-    }
-    const load = Promise.all([client(), client(), client(), client()])
-    t.after(async () => {
-      loading = false
-      await load
-    })
+    const stopLoad = keepBusy(app, t)
     await new Promise((resolve) => setTimeout(resolve, 300))
     await app.jobs.send(app.db, 'test-background', {})
     await app.jobs.send(app.db, 'test-deadline', {})
@@ -180,8 +168,7 @@ describe('background work gives way to requests', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500))
     assert.deepEqual(ran, ['deadline'], 'the background job waits while requests keep coming')
 
-    loading = false
-    await load
+    await stopLoad()
     await until(() => ran.includes('background'), 'the background job, once the load stops', 5000)
   })
 })

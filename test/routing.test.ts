@@ -18,7 +18,7 @@ import {
   type TestEmployee,
   testConfig,
 } from './support/app.js'
-import { sharedDatabase, TEST_DATABASE_URL, unmigratedDatabase } from './support/database.js'
+import { needsPostgres, sharedDatabase, unmigratedDatabase } from './support/database.js'
 import { claim, detail, enquiryForm, submitEnquiry } from './support/enquiries.js'
 
 const createRule = (app: FastifyInstance, token: string, rule: Record<string, unknown>) =>
@@ -453,11 +453,6 @@ describe('routing across two instances on one database', () => {
     assert.deepEqual(await tally(second, counselors), [10, 10, 10])
   })
 })
-
-/** Skipped, with the reason, where the service is not configured. */
-const needsPostgres = TEST_DATABASE_URL
-  ? {}
-  : { skip: 'needs a PostgreSQL server: set TEST_DATABASE_URL (CI does)' }
 
 describe('routings through one rule run side by side (PostgreSQL)', () => {
   test(

@@ -7,6 +7,7 @@ import {
   call,
   createEmployee,
   fieldErrors,
+  keepBusy,
   type TestEmployee,
 } from './support/app.js'
 import { claim, enquiryForm, setStatus, submitEnquiry } from './support/enquiries.js'
@@ -423,19 +424,7 @@ describe('outbound events give way to requests', () => {
     const receiver = await startReceiver(t)
     const webhook = await addWebhook(app, admin, receiver, ['enquiry.created'])
 
-    // Requests back to back on four connections, as many as the event loop can answer.
-    let loading = true
-    const client = async () => {
-      while (loading) {
-        await app.inject({ method: 'GET', url: '/health' })
-        await new Promise((resolve) => setImmediate(resolve))
-      }
-    }
-    const load = Promise.all([client(), client(), client(), client()])
-    t.after(async () => {
-      loading = false
-      await load
-    })
+    const stopLoad = keepBusy(app, t)
     await new Promise((resolve) => setTimeout(resolve, 300))
     await submitEnquiry(app)
     // Four polls of the outbox and of the queue.
@@ -443,8 +432,7 @@ describe('outbound events give way to requests', () => {
     assert.deepEqual(await deliveriesOf(app, admin, webhook.id), [], 'still in the outbox')
     assert.equal(receiver.received.length, 0)
 
-    loading = false
-    await load
+    await stopLoad()
     await until(() => receiver.received.length === 1, 'the delivery, once the load stops', 10_000)
     assert.deepEqual(typesOf(receiver.received), ['enquiry.created'])
   })

@@ -181,3 +181,24 @@ export function assertError(
   assert.equal(body.success, false)
   assert.equal(body.code, code)
 }
+
+/**
+ * Keeps the app busy answering requests back to back on four connections, as many as its event
+ * loop can answer, until the returned function is called (which resolves once they have stopped).
+ */
+export function keepBusy(app: FastifyInstance, t: Pick<TestContext, 'after'>): () => Promise<void> {
+  let loading = true
+  const client = async () => {
+    while (loading) {
+      await app.inject({ method: 'GET', url: '/health' })
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
+  const load = Promise.all([client(), client(), client(), client()])
+  const stop = async () => {
+    loading = false
+    await load
+  }
+  t.after(stop)
+  return stop
+}

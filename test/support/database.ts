@@ -16,6 +16,11 @@ import { createPglite, type Database, openDatabase, wrapPglite } from '../../src
 /** Set to run every suite against a real PostgreSQL server instead of in-memory PGlite. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined
 
+/** Test options for a test that needs TEST_DATABASE_URL: skipped, with the reason, without it. */
+export const needsPostgres = TEST_DATABASE_URL
+  ? {}
+  : { skip: 'needs a PostgreSQL server: set TEST_DATABASE_URL (CI does)' }
+
 let migratedTemplate: Promise<PGlite> | undefined
 
 /** A fresh, migrated in-memory PGlite: migrated once per process, then cloned (faster than a boot). */

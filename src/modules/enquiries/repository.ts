@@ -159,6 +159,18 @@ const insertWithCreatedEntry = preparedStatements((db, shape) => {
     )
 })
 
+/** A new enquiry's id and fields, with the form's defaults: the insert statements' placeholders. */
+const newEnquiryValues = (enquiry: NewEnquiry) => ({
+  id: objectId(),
+  name: enquiry.name,
+  email: enquiry.email,
+  phone: enquiry.phone,
+  courseInterest: enquiry.courseInterest,
+  message: enquiry.message ?? null,
+  source: enquiry.source ?? 'website',
+  priority: enquiry.priority ?? 'medium',
+})
+
 /**
  * Inserts the enquiry and its `created` activity entry (and the consent given, if any) in one
  * statement (one round trip, atomic), unless an open enquiry has the same email or phone digits:
@@ -169,17 +181,7 @@ export async function insertEnquiryUnlessOpenDuplicate(
   enquiry: NewEnquiry,
   consent?: ConsentGiven,
 ): Promise<{ id: string; createdAt: Date } | undefined> {
-  const values = {
-    id: objectId(),
-    entryId: objectId(),
-    name: enquiry.name,
-    email: enquiry.email,
-    phone: enquiry.phone,
-    courseInterest: enquiry.courseInterest,
-    message: enquiry.message ?? null,
-    source: enquiry.source ?? 'website',
-    priority: enquiry.priority ?? 'medium',
-  }
+  const values = { ...newEnquiryValues(enquiry), entryId: objectId() }
   const [row] = consent
     ? await insertWithCreatedEntry(db, 'consent').execute({
         ...values,
@@ -717,14 +719,7 @@ export async function insertRoutedByRotation(
   const rows = await insertRoutedStatement(db).execute({
     ruleId,
     reason,
-    id: objectId(),
-    name: enquiry.name,
-    email: enquiry.email,
-    phone: enquiry.phone,
-    courseInterest: enquiry.courseInterest,
-    message: enquiry.message ?? null,
-    source: enquiry.source ?? 'website',
-    priority: enquiry.priority ?? 'medium',
+    ...newEnquiryValues(enquiry),
     createdEntryId: objectId(),
     assignedEntryId: objectId(),
   })

@@ -120,6 +120,24 @@ describe('webhook endpoints (admin)', () => {
       },
       { events: ['*'], active: false },
     )
+    assert.equal((patched.body.data as { description: unknown }).description, 'SIS sync')
+    // null clears the description; leaving it out keeps it.
+    const cleared = await call(app, {
+      method: 'PATCH',
+      url: `/api/webhooks/${created.id}`,
+      token: admin.token,
+      payload: { description: null },
+    })
+    assert.equal(cleared.status, 200)
+    assert.equal((cleared.body.data as { description: unknown }).description, null)
+    const kept = await call(app, {
+      method: 'PATCH',
+      url: `/api/webhooks/${created.id}`,
+      token: admin.token,
+      payload: { active: true },
+    })
+    assert.equal((kept.body.data as { description: unknown }).description, null)
+    assert.equal((kept.body.data as WebhookBody).active, true)
 
     const badUrl = await call(app, {
       method: 'POST',

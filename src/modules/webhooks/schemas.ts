@@ -30,7 +30,9 @@ export const UpdateWebhookBody = Type.Object(
     url: Type.Optional(Url),
     events: Type.Optional(Events),
     active: Type.Optional(Type.Boolean()),
-    description: Type.Optional(Description),
+    description: Type.Optional(
+      Type.Union([Description, Type.Null()], { description: 'null clears it' }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 )

@@ -8730,7 +8730,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         active?: boolean;
-                        description?: string;
+                        /** @description null clears it */
+                        description?: string | null;
                         /** @description The event types to send, or ["*"] for all */
                         events?: ("enquiry.created" | "enquiry.resubmitted" | "enquiry.claimed" | "enquiry.assigned" | "enquiry.released" | "enquiry.status_changed" | "enquiry.note_added" | "enquiry.sla_breached" | "enquiry.follow_up_due" | "employee.deactivated" | "*")[];
                         /** @description http(s) URL the events are POSTed to */

@@ -566,7 +566,8 @@ async function backgroundSettled(databaseUrl: string): Promise<void> {
 
 /**
  * Measures `variant` against plain submit `rounds` times, alternating which goes first so that
- * neither always meets the table a little larger or the machine a little warmer.
+ * neither always meets the table a little larger or the machine a little warmer; each measurement
+ * starts once the app's background work has settled.
  */
 async function pairedWithSubmit(
   bench: Bench,
@@ -577,27 +578,35 @@ async function pairedWithSubmit(
   // The targets are set at 10 and 50 connections; rounds at 1 would only lengthen the run.
   if (connections < 10) return
   const { app } = bench
+  const settled = async (run: () => Promise<LoadResult>) => {
+    await backgroundSettled(bench.databaseUrl)
+    return (await run()).rps
+  }
+  const plainSubmit = () =>
+    measure('submit enquiry', 'app', app.child, submit(app.url, connections))
   const measured: Round[] = []
   for (let round = 0; round < rounds; round++) {
     const plainFirst = round % 2 === 0
-    const plainSubmit = async () => {
-      await backgroundSettled(bench.databaseUrl)
-      return measure('submit enquiry', 'app', app.child, submit(app.url, connections))
-    }
-    const first = plainFirst ? await plainSubmit() : await variant()
-    const second = plainFirst ? await variant() : await plainSubmit()
-    const [plain, other] = plainFirst ? [first, second] : [second, first]
-    measured.push({ plain: plain.rps, variant: other.rps })
-    log(`${scenario} c=${connections} round ${round + 1}: ${(other.rps / plain.rps).toFixed(2)}×`)
+    const first = await settled(plainFirst ? plainSubmit : variant)
+    const second = await settled(plainFirst ? variant : plainSubmit)
+    const pair = plainFirst ? { plain: first, variant: second } : { plain: second, variant: first }
+    measured.push(pair)
+    log(
+      `${scenario} c=${connections} round ${round + 1}: ${(pair.variant / pair.plain).toFixed(2)}×`,
+    )
   }
   pairedRounds.set(roundsKey(scenario, connections), measured)
 }
 
-/** The median of the rounds' ratios, variant over plain. */
+/** Each round's ratio, variant over plain, in the order measured. */
+const roundRatios = (scenario: string, connections: number): number[] =>
+  (pairedRounds.get(roundsKey(scenario, connections)) ?? []).map(
+    (round) => round.variant / round.plain,
+  )
+
+/** The median of the rounds' ratios. */
 function medianRatio(scenario: string, connections: number): number | undefined {
-  const ratios = (pairedRounds.get(roundsKey(scenario, connections)) ?? [])
-    .map((round) => round.variant / round.plain)
-    .sort((a, b) => a - b)
+  const ratios = roundRatios(scenario, connections).sort((a, b) => a - b)
   if (ratios.length === 0) return undefined
   const middle = Math.floor(ratios.length / 2)
   return ratios.length % 2
@@ -612,7 +621,6 @@ function medianRatio(scenario: string, connections: number): number | undefined 
 async function measureRouting(bench: Bench, connections: number) {
   const { app, admin } = bench
   await pairedWithSubmit(bench, ROUTING_SCENARIO, connections, async () => {
-    await backgroundSettled(bench.databaseUrl)
     const ruleIds = await createRoutingRules(app.url, admin.token)
     const result = await measure(ROUTING_SCENARIO, 'app', app.child, submit(app.url, connections))
     for (const id of ruleIds) {
@@ -646,7 +654,6 @@ async function enquiryTotal(url: string, token: string): Promise<number> {
 async function measureWebhooks(bench: Bench, connections: number) {
   const { app, admin } = bench
   await pairedWithSubmit(bench, WEBHOOKS_SCENARIO, connections, async () => {
-    await backgroundSettled(bench.databaseUrl)
     const receiver = await startReceiver()
     const ids = await createEndpoints(app.url, admin.token, receiver.url, 2)
     const before = await enquiryTotal(app.url, admin.token)
@@ -805,8 +812,8 @@ function targetLines(find: Find): string[] {
       [WEBHOOKS_SCENARIO, 'submit with none', 0.9],
     ] as const) {
       const median = medianRatio(scenario, c)
-      const each = (pairedRounds.get(roundsKey(scenario, c)) ?? [])
-        .map((round) => `${(round.variant / round.plain).toFixed(2)}`)
+      const each = roundRatios(scenario, c)
+        .map((ratio) => ratio.toFixed(2))
         .join(', ')
       lines.push(
         `| ${scenario} ≥ ${minimum}× ${target} (median of paired rounds) | ${c} | ${median?.toFixed(2) ?? '–'}× (rounds: ${each || '–'}) | ${verdict(median === undefined ? undefined : median >= minimum)} |`,

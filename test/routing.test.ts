@@ -7,8 +7,9 @@ import { activity, employees, enquiries, heldStatuses } from '../src/db/schema/i
 import {
   assignByRotation,
   insertEnquiryUnlessOpenDuplicate,
+  insertRoutedFromRoster,
 } from '../src/modules/enquiries/repository.js'
-import { ROTATION_REASON } from '../src/modules/routing/service.js'
+import { findRoster, ROTATION_REASON } from '../src/modules/routing/service.js'
 import {
   assertError,
   buildAppWithAdmin,
@@ -391,6 +392,54 @@ describe('routing new enquiries', () => {
       Array.from({ length: 30 }, () => submitEnquiry(app, { courseInterest: course })),
     )
     assert.deepEqual(await tally(app, counselors), [10, 10, 10])
+  })
+
+  test('a roster read before a change routes nothing and takes no turn; read afresh, it routes', async () => {
+    const course = freshCourse()
+    const [first, second] = [await createEmployee(app), await createEmployee(app)]
+    if (!first || !second) throw new Error('setup')
+    const created = await createRule(app, admin.token, {
+      name: 'Roster',
+      position: 1,
+      match: { courses: [course] },
+      strategy: 'round_robin',
+      counselorIds: [first.id, second.id],
+    })
+    const ruleId = String((created.body.data as { _id: string })._id)
+    const stale = await findRoster(app.db, ruleId)
+    if (!stale) throw new Error('an active round-robin rule has a roster')
+    assert.deepEqual(stale.eligibleIds, [first.id, second.id])
+    // The first counselor goes away after the roster was read (no instance was told).
+    await app.db.update(employees).set({ available: false }).where(eq(employees.id, first.id))
+    const form = () => ({
+      name: 'Roster Student',
+      email: `roster-${Date.now()}-${Math.random()}@example.com`,
+      phone: `+44 20 ${Math.floor(Math.random() * 1e8)}`,
+      courseInterest: course,
+    })
+    assert.equal(await insertRoutedFromRoster(app.db, form(), stale, ROTATION_REASON), undefined)
+    const [written] = await app.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(enquiries)
+      .where(eq(enquiries.courseInterest, course))
+    assert.equal(written?.n, 0, 'nothing written from a stale roster')
+
+    const fresh = await findRoster(app.db, ruleId)
+    if (!fresh) throw new Error('an active round-robin rule has a roster')
+    assert.deepEqual(fresh.eligibleIds, [second.id])
+    const routed = await insertRoutedFromRoster(app.db, form(), fresh, ROTATION_REASON)
+    assert.equal(routed?.assignment.employee._id, second.id)
+    assert.deepEqual(routed?.assignment.rule, { _id: ruleId, name: 'Roster' })
+    assert.equal((await ownerOf(app, String(routed?.id)))?.claimedBy, second.id)
+    // The stale attempt took no turn: the first of the rule's turns went to this routing.
+    const [turn] = (
+      (await app.db.execute(
+        sql.raw(`SELECT last_value FROM "routing_turns_${ruleId}"`),
+      )) as unknown as {
+        rows: { last_value: string | number }[]
+      }
+    ).rows
+    assert.equal(Number(turn?.last_value), 0)
   })
 
   test('caps hold while claims and routings race', async () => {

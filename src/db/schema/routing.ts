@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm'
-import { boolean, index, integer, jsonb, pgEnum, pgTable, varchar } from 'drizzle-orm/pg-core'
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  smallint,
+  varchar,
+} from 'drizzle-orm/pg-core'
 import { objectId, objectIdColumn, timestamps } from './columns.js'
 import { employees } from './employees.js'
 import type { EnquiryPriority, EnquirySource } from './enquiries.js'
@@ -39,3 +50,18 @@ export const routingRules = pgTable(
 
 export type RoutingRuleRow = typeof routingRules.$inferSelect
 export type RoutingStrategy = (typeof routingStrategies)[number]
+
+/**
+ * One row, whose version moves on with every change that could alter whom a round-robin rule may
+ * choose (triggers in drizzle/0013: employees' activity, availability, role and cap; rules' name,
+ * activity, strategy and counselors). An instance routes from a roster it cached only while the
+ * version is still the one it read the roster with.
+ */
+export const routingRosterVersion = pgTable(
+  'routing_roster_version',
+  {
+    id: smallint('id').primaryKey().default(1),
+    version: bigint('version', { mode: 'number' }).notNull().default(0),
+  },
+  (table) => [check('routing_roster_version_one_row', sql`${table.id} = 1`)],
+)

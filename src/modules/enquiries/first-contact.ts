@@ -6,6 +6,7 @@ import {
   decideOwner,
   firstMatchingRule,
   ROTATION_REASON,
+  type Roster,
   type RoutingRule,
 } from '../routing/service.js'
 import { firstContactClock, type SlaSettings } from '../sla/service.js'
@@ -38,6 +39,10 @@ export type JobSender = Pick<JobQueue, 'send'>
 export interface Automation extends JobSender {
   activeRules(): Promise<RoutingRule[]>
   slaSettings(): Promise<SlaSettings>
+  /** A round-robin rule's roster (cached: a stale one routes nothing, see insertRoutedFromRoster). */
+  roster(ruleId: string): Promise<Roster | undefined>
+  /** A roster was found stale: read the rosters afresh. */
+  forgetRosters(): void
 }
 
 export const FIRST_CONTACT_DEADLINE = 'first-contact-deadline'

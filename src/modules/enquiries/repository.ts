@@ -17,9 +17,10 @@ import {
   heldStatuses,
   notes,
   openStatuses,
+  routingRosterVersion,
   routingRules,
 } from '../../db/schema/index.js'
-import { nextTurn } from '../routing/service.js'
+import { nextTurn, type Roster } from '../routing/service.js'
 
 /** Plain data about enquiries; every function takes a handle that may be a transaction. */
 
@@ -578,7 +579,7 @@ export interface RotationAssignment {
 
 /**
  * The CTEs of a round-robin routing: `rule` (the rule, if it is an active round-robin whose
- * counselors have no cap and `unless` does not hold), `eligible` (its counselors who are active,
+ * counselors have no cap), `eligible` (its counselors who are active,
  * available and counselors, in the rule's order), `turn` (the rule's next turn, taken only when
  * somebody is eligible) and `owner` (turn n goes to the (n mod k)-th of the k eligible). Taking a
  * turn is a sequence's nextval: it waits for no other routing's transaction, so routings through
@@ -586,7 +587,7 @@ export interface RotationAssignment {
  * and exclusions take the general path (routing/service decideOwner), which counts open leads
  * under the counselors' locks. Placeholders: ruleId, reason.
  */
-function rotationCtes(unless?: SQL): SQL {
+function rotationCtes(): SQL {
   const ruleId = sql.placeholder('ruleId')
   const eligible = sql`${employees.isActive} AND ${employees.available} AND ${employees.role} = 'counselor'`
   return sql`${sql.identifier('rule')} AS (
@@ -594,7 +595,6 @@ function rotationCtes(unless?: SQL): SQL {
       FROM ${routingRules}
       WHERE ${routingRules.id} = ${ruleId} AND ${routingRules.active} AND ${routingRules.strategy} = 'round_robin'
         AND NOT EXISTS (SELECT 1 FROM ${employees} WHERE ${employees.id} = ANY(${routingRules.counselorIds}) AND ${employees.maxOpenLeads} IS NOT NULL)
-        ${unless ? sql`AND NOT (${unless})` : sql``}
     ),
     eligible AS (
       SELECT ${employees.id} AS id, ${employees.name} AS name, ${employees.email} AS email,
@@ -669,18 +669,30 @@ export async function assignByRotation(
 /** Open leads, as a literal list: the partial unique indexes of open leads say the same. */
 const openLead = sql`${enquiries.status} IN (${sql.raw(openStatuses.map((status) => `'${status}'`).join(', '))}) AND ${enquiries.erasedAt} IS NULL`
 
-const insertRoutedStatement = preparedStatements((db) => {
+const insertFromRosterStatement = preparedStatements((db) => {
   // Two lookups, one per unique index of open leads: an OR in one would let the planner scan
   // every open lead.
   const digits = sql`regexp_replace(${sql.placeholder('phone')}, '[^0-9]', '', 'g')`
   const duplicate = sql`EXISTS (SELECT 1 FROM ${enquiries} WHERE ${openLead} AND ${enquiries.email} = ${sql.placeholder('email')})
     OR EXISTS (SELECT 1 FROM ${enquiries} WHERE ${openLead} AND ${enquiries.phoneDigits} = ${digits})`
+  // The turn is taken only while the roster holds and the enquiry is new; turn n goes to the
+  // (n mod k)-th of the roster's k eligible counselors, read afresh for the entry.
   // Raw for the INSERT's column list: the query builder's INSERT … SELECT names every column.
   return prepareRaw<{ enquiry_id: string; at: Date | string; details: unknown }>(
     db,
-    'insert_routed_by_rotation',
+    'insert_routed_from_roster',
     sql`
-      WITH ${rotationCtes(duplicate)},
+      WITH turn AS (
+        SELECT ${nextTurn(sql`${sql.placeholder('ruleId')}::text`)} AS n
+        FROM ${routingRosterVersion}
+        WHERE ${routingRosterVersion.version} = ${sql.placeholder('version')} AND NOT (${duplicate})
+      ),
+      owner AS (
+        SELECT ${employees.id} AS id, ${employees.name} AS name, ${employees.email} AS email
+        FROM turn JOIN ${employees}
+          ON ${employees.id} = (string_to_array(${sql.placeholder('eligibleIds')}::text, ','))[(turn.n % ${sql.placeholder('size')}::int)::int + 1]::char(24)
+        WHERE ${employees.isActive} AND ${employees.available} AND ${employees.role} = 'counselor'
+      ),
       created AS (
         INSERT INTO ${enquiries} (id, name, email, phone, course_interest, message, source, priority,
           status, claimed_by, claimed_at)
@@ -695,29 +707,40 @@ const insertRoutedStatement = preparedStatements((db) => {
       INSERT INTO ${activity} (id, enquiry_id, type, actor_id, at, details)
       SELECT ${sql.placeholder('createdEntryId')}, created.id, 'created'::activity_type, NULL, created.created_at, '{}'::jsonb FROM created
       UNION ALL
-      SELECT ${sql.placeholder('assignedEntryId')}, created.id, 'assigned'::activity_type, NULL, created.created_at, ${rotationDetails}
-      FROM created, owner, ${sql.identifier('rule')} r
+      SELECT ${sql.placeholder('assignedEntryId')}, created.id, 'assigned'::activity_type, NULL, created.created_at,
+        jsonb_build_object(
+          'employee', jsonb_build_object('_id', owner.id, 'name', owner.name, 'email', owner.email),
+          'previousOwner', NULL,
+          'rule', jsonb_build_object('_id', ${sql.placeholder('ruleId')}::text, 'name', ${sql.placeholder('ruleName')}::text),
+          'strategy', 'round_robin',
+          'reason', ${sql.placeholder('reason')}::text)
+      FROM created, owner
       RETURNING enquiry_id, at, details`,
   )
 })
 
 /**
- * A new enquiry routed by a round-robin rule, all in ONE statement outside any transaction: the
- * rule's turn is taken, the enquiry is inserted already claimed by the chosen counselor, with its
- * `created` and `assigned` entries. Undefined, and nothing written, when the rule is not a plain
- * rotation, or an open enquiry already has this email or phone (a resubmission: the caller takes
- * the general path, which absorbs it). Should an identical submission commit between this
- * statement's check and its insert, the insert does nothing and the turn taken is skipped: that
- * counselor's turn passes, once.
+ * A new enquiry routed by a round-robin rule from its cached roster, all in ONE statement outside
+ * any transaction: the rule's turn is taken, the enquiry is inserted already claimed by the
+ * counselor whose turn it is, with its `created` and `assigned` entries. Undefined, and nothing
+ * written, when the roster no longer holds (some eligibility or the rule changed since it was
+ * read: routing_roster_version moved on) or an open enquiry already has this email or phone (a
+ * resubmission): the caller then takes the general path, which reads everything afresh or absorbs
+ * it. Should an identical submission commit between this statement's check and its insert, the
+ * insert does nothing and the turn taken is skipped: that counselor's turn passes, once.
  */
-export async function insertRoutedByRotation(
+export async function insertRoutedFromRoster(
   db: Db,
   enquiry: NewEnquiry,
-  ruleId: string,
+  roster: Roster,
   reason: string,
 ): Promise<{ id: string; createdAt: Date; assignment: RotationAssignment } | undefined> {
-  const rows = await insertRoutedStatement(db).execute({
-    ruleId,
+  const rows = await insertFromRosterStatement(db).execute({
+    ruleId: roster.rule._id,
+    ruleName: roster.rule.name,
+    version: roster.version,
+    eligibleIds: roster.eligibleIds.join(','),
+    size: roster.eligibleIds.length,
     reason,
     ...newEnquiryValues(enquiry),
     createdEntryId: objectId(),

@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { getTableName } from 'drizzle-orm'
 import { Type } from 'typebox'
 import type { Config } from '../../config.js'
-import { appSettings, routingRules } from '../../db/schema/index.js'
+import { appSettings, routingRosterVersion, routingRules } from '../../db/schema/index.js'
 import { currentEmployee, forAdmins, forEmployees } from '../../plugins/auth.js'
 import { byIp } from '../../plugins/security.js'
 import { IdParams, responses } from '../../schemas.js'
 import { recordAudit } from '../audit/service.js'
-import { listActiveRules } from '../routing/service.js'
+import { findRoster, listActiveRules } from '../routing/service.js'
 import { getSlaSettings } from '../sla/service.js'
 import { enquiriesCsv } from './export.js'
 import {
@@ -71,6 +71,11 @@ const enquiryRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app,
       app.configCache.read(getTableName(routingRules), 'active', () => listActiveRules(app.db)),
     slaSettings: () =>
       app.configCache.read(getTableName(appSettings), 'sla', () => getSlaSettings(app.db)),
+    roster: (ruleId) =>
+      app.configCache.read(getTableName(routingRosterVersion), ruleId, () =>
+        findRoster(app.db, ruleId),
+      ),
+    forgetRosters: () => app.configCache.forget(getTableName(routingRosterVersion)),
   }
   // First-contact deadlines and warnings: durable jobs, run by whichever instance picks them up.
   await app.jobs.define<ClockJob>(FIRST_CONTACT_DEADLINE, (job) =>

@@ -34,7 +34,7 @@ import {
   insertConsent,
   insertEnquiryUnlessOpenDuplicate,
   insertNote,
-  insertRoutedByRotation,
+  insertRoutedFromRoster,
   type NewEnquiry,
   recordActivity,
   releaseOpenLeadsOf,
@@ -113,9 +113,15 @@ export async function submitEnquiry(
   })
   const sla = rule ? await automation.slaSettings() : undefined
   // A plain rotation with no deadline to start and no consent to store: one statement.
+  // Caps and nobody eligible take the general path, which counts open leads or says why.
   if (rule?.strategy === 'round_robin' && !sla?.enabled && !consent) {
-    const routed = await insertRoutedByRotation(db, input, rule.id, ROTATION_REASON)
-    if (routed) return { id: routed.id, submittedAt: routed.createdAt, created: true }
+    const roster = await automation.roster(rule.id)
+    if (roster && !roster.capped && roster.eligibleIds.length > 0) {
+      const routed = await insertRoutedFromRoster(db, input, roster, ROTATION_REASON)
+      if (routed) return { id: routed.id, submittedAt: routed.createdAt, created: true }
+      // Stale, or a resubmission: either way the next submission reads the roster afresh.
+      automation.forgetRosters()
+    }
   }
   // A retry is needed only if the open lead we collided with was closed in between.
   for (let attempt = 0; attempt < 3; attempt++) {

@@ -2,9 +2,11 @@ import { asc, eq, type SQL, sql } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
 import {
+  employees,
   type RoutingMatch,
   type RoutingRuleRow,
   type RoutingStrategy,
+  routingRosterVersion,
   routingRules,
 } from '../../db/schema/index.js'
 
@@ -87,4 +89,50 @@ export async function takeTurn(db: Db, ruleId: string): Promise<number | undefin
 /** Moves the least-loaded rule's pointer (its row is locked by the caller). */
 export async function movePointer(db: Db, id: string, employeeId: string): Promise<void> {
   await db.update(routingRules).set({ lastAssignedId: employeeId }).where(eq(routingRules.id, id))
+}
+
+/** A round-robin rule's roster, read in one snapshot with the version it holds for. */
+export interface Roster {
+  /** routing_roster_version's version when it was read: the roster holds while it is unchanged. */
+  version: number
+  rule: { _id: string; name: string }
+  /** The rule's counselors who are active, available and counselors, in the rule's order. */
+  eligibleIds: string[]
+  /** Some counselor of the rule has a cap: routing must count open leads under locks. */
+  capped: boolean
+}
+
+/** The roster of the rule if it is an active round-robin rule; undefined otherwise. */
+export async function findRoster(db: Db, ruleId: string): Promise<Roster | undefined> {
+  const result = (await db.execute(sql`
+    SELECT v.version, r.id, r.name,
+      coalesce((
+        SELECT string_agg(${employees.id}, ',' ORDER BY c.ord)
+        FROM unnest(r.counselor_ids) WITH ORDINALITY AS c(id, ord)
+        JOIN ${employees} ON ${employees.id} = c.id
+        WHERE ${employees.isActive} AND ${employees.available} AND ${employees.role} = 'counselor'
+      ), '') AS eligible_ids,
+      EXISTS (
+        SELECT 1 FROM ${employees}
+        WHERE ${employees.id} = ANY(r.counselor_ids) AND ${employees.maxOpenLeads} IS NOT NULL
+      ) AS capped
+    FROM ${routingRosterVersion} v
+    JOIN ${routingRules} r ON r.id = ${ruleId} AND r.active AND r.strategy = 'round_robin'`)) as unknown as {
+    rows: {
+      version: string | number
+      id: string
+      name: string
+      eligible_ids: string
+      capped: boolean
+    }[]
+  }
+  const row = result.rows[0]
+  return (
+    row && {
+      version: Number(row.version),
+      rule: { _id: row.id, name: row.name },
+      eligibleIds: row.eligible_ids === '' ? [] : row.eligible_ids.split(','),
+      capped: row.capped,
+    }
+  )
 }

@@ -6,20 +6,25 @@ import { countOpenLeadsOf, findRolesOf, lockCapacityOf } from '../employees/serv
 import { type Candidate, fromTurn, matches, pick, type RoutedEnquiry, rotation } from './choice.js'
 import {
   deleteRule,
+  findRoster,
   findRule,
   insertRule,
   listRules,
   movePointer,
   nextTurn,
+  type Roster,
   type RoutingRule,
   type RuleFields,
   takeTurn,
   updateRule,
 } from './repository.js'
 
-export type { RoutedEnquiry, RoutingRule }
-/** SQL for a round-robin rule's next turn, for the one-statement routings of new enquiries. */
-export { nextTurn }
+export type { Roster, RoutedEnquiry, RoutingRule }
+/**
+ * SQL for a round-robin rule's next turn, and the roster a new enquiry is routed from in one
+ * statement (what instances cache; routing_roster_version says when it no longer holds).
+ */
+export { findRoster, nextTurn }
 
 /** Why a new (or reassigned) enquiry went where it went: what its activity entry records. */
 export interface RoutingDecision {

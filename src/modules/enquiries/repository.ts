@@ -614,11 +614,14 @@ function rotationCtes(): SQL {
     )`
 }
 
-/** The `assigned` entry's details for a rotation: who, by which rule, and why. */
-const rotationDetails = sql`jsonb_build_object(
+/**
+ * The `assigned` entry's details for a rotation: who (the `owner` CTE), by which rule (its id and
+ * name), and why (placeholder reason).
+ */
+const rotationDetails = (ruleId: SQL, ruleName: SQL) => sql`jsonb_build_object(
     'employee', jsonb_build_object('_id', owner.id, 'name', owner.name, 'email', owner.email),
     'previousOwner', NULL,
-    'rule', jsonb_build_object('_id', r.id, 'name', r.name),
+    'rule', jsonb_build_object('_id', ${ruleId}, 'name', ${ruleName}),
     'strategy', 'round_robin',
     'reason', ${sql.placeholder('reason')}::text)`
 
@@ -640,7 +643,8 @@ const assignByRotationStatement = preparedStatements((db) =>
         RETURNING ${enquiries.id} AS enquiry_id
       )
       INSERT INTO ${activity} (id, enquiry_id, type, actor_id, at, details)
-      SELECT ${sql.placeholder('entryId')}, assigned.enquiry_id, 'assigned'::activity_type, NULL, now(), ${rotationDetails}
+      SELECT ${sql.placeholder('entryId')}, assigned.enquiry_id, 'assigned'::activity_type, NULL, now(),
+        ${rotationDetails(sql`r.id`, sql`r.name`)}
       FROM assigned, owner, ${sql.identifier('rule')} r
       RETURNING details`,
   ),
@@ -708,12 +712,7 @@ const insertFromRosterStatement = preparedStatements((db) => {
       SELECT ${sql.placeholder('createdEntryId')}, created.id, 'created'::activity_type, NULL, created.created_at, '{}'::jsonb FROM created
       UNION ALL
       SELECT ${sql.placeholder('assignedEntryId')}, created.id, 'assigned'::activity_type, NULL, created.created_at,
-        jsonb_build_object(
-          'employee', jsonb_build_object('_id', owner.id, 'name', owner.name, 'email', owner.email),
-          'previousOwner', NULL,
-          'rule', jsonb_build_object('_id', ${sql.placeholder('ruleId')}::text, 'name', ${sql.placeholder('ruleName')}::text),
-          'strategy', 'round_robin',
-          'reason', ${sql.placeholder('reason')}::text)
+        ${rotationDetails(sql`${sql.placeholder('ruleId')}::text`, sql`${sql.placeholder('ruleName')}::text`)}
       FROM created, owner
       RETURNING enquiry_id, at, details`,
   )

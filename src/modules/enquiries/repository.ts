@@ -20,7 +20,7 @@ import {
   routingRosterVersion,
   routingRules,
 } from '../../db/schema/index.js'
-import { nextTurn, type Roster } from '../routing/service.js'
+import { nextTurn, type Roster, routable } from '../routing/service.js'
 
 /** Plain data about enquiries; every function takes a handle that may be a transaction. */
 
@@ -589,7 +589,6 @@ export interface RotationAssignment {
  */
 function rotationCtes(): SQL {
   const ruleId = sql.placeholder('ruleId')
-  const eligible = sql`${employees.isActive} AND ${employees.available} AND ${employees.role} = 'counselor'`
   return sql`${sql.identifier('rule')} AS (
       SELECT ${routingRules.id} AS id, ${routingRules.name} AS name, ${routingRules.counselorIds} AS counselor_ids
       FROM ${routingRules}
@@ -602,7 +601,7 @@ function rotationCtes(): SQL {
       FROM ${sql.identifier('rule')} r
       CROSS JOIN LATERAL unnest(r.counselor_ids) WITH ORDINALITY AS c(id, ord)
       JOIN ${employees} ON ${employees.id} = c.id
-      WHERE ${eligible}
+      WHERE ${routable}
     ),
     turn AS (
       SELECT ${nextTurn(sql`r.id`)} AS n FROM ${sql.identifier('rule')} r
@@ -695,7 +694,7 @@ const insertFromRosterStatement = preparedStatements((db) => {
         SELECT ${employees.id} AS id, ${employees.name} AS name, ${employees.email} AS email
         FROM turn JOIN ${employees}
           ON ${employees.id} = (string_to_array(${sql.placeholder('eligibleIds')}::text, ','))[(turn.n % ${sql.placeholder('size')}::int)::int + 1]::char(24)
-        WHERE ${employees.isActive} AND ${employees.available} AND ${employees.role} = 'counselor'
+        WHERE ${routable}
       ),
       created AS (
         INSERT INTO ${enquiries} (id, name, email, phone, course_interest, message, source, priority,

@@ -102,6 +102,9 @@ export interface Roster {
   capped: boolean
 }
 
+/** An employee a rule may route to (caps aside): active, available and a counselor. */
+export const routable = sql`${employees.isActive} AND ${employees.available} AND ${employees.role} = 'counselor'`
+
 /** The roster of the rule if it is an active round-robin rule; undefined otherwise. */
 export async function findRoster(db: Db, ruleId: string): Promise<Roster | undefined> {
   const result = (await db.execute(sql`
@@ -110,7 +113,7 @@ export async function findRoster(db: Db, ruleId: string): Promise<Roster | undef
         SELECT string_agg(${employees.id}, ',' ORDER BY c.ord)
         FROM unnest(r.counselor_ids) WITH ORDINALITY AS c(id, ord)
         JOIN ${employees} ON ${employees.id} = c.id
-        WHERE ${employees.isActive} AND ${employees.available} AND ${employees.role} = 'counselor'
+        WHERE ${routable}
       ), '') AS eligible_ids,
       EXISTS (
         SELECT 1 FROM ${employees}

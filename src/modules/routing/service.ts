@@ -15,6 +15,7 @@ import {
   type Roster,
   type RoutingRule,
   type RuleFields,
+  routable,
   takeTurn,
   updateRule,
 } from './repository.js'
@@ -24,7 +25,7 @@ export type { Roster, RoutedEnquiry, RoutingRule }
  * SQL for a round-robin rule's next turn, and the roster a new enquiry is routed from in one
  * statement (what instances cache; routing_roster_version says when it no longer holds).
  */
-export { findRoster, nextTurn }
+export { findRoster, nextTurn, routable }
 
 /** Why a new (or reassigned) enquiry went where it went: what its activity entry records. */
 export interface RoutingDecision {

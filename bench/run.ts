@@ -592,7 +592,7 @@ async function pairedWithSubmit(
     const pair = plainFirst ? { plain: first, variant: second } : { plain: second, variant: first }
     measured.push(pair)
     log(
-      `${scenario} c=${connections} round ${round + 1}: ${(pair.variant / pair.plain).toFixed(2)}×`,
+      `${scenario} c=${connections} round ${round + 1}: ${(pair.variant / pair.plain).toFixed(2)}× (${pair.variant.toFixed(0)} vs ${pair.plain.toFixed(0)} req/s)`,
     )
   }
   pairedRounds.set(roundsKey(scenario, connections), measured)

@@ -12,15 +12,26 @@ function findTests(dir) {
   })
 }
 
-// Arguments naming test files or folders (e.g. `test/e2e`) run just those; others go to node.
+const testsIn = (path) => (statSync(path).isDirectory() ? findTests(path) : [path])
+
+// Arguments naming test files or folders (e.g. `test/e2e`) run just those, `--except=<file or
+// folder>` leaves those out; others go to node.
 const args = process.argv.slice(2)
 const chosen = args.filter((arg) => !arg.startsWith('-') && existsSync(arg))
-const nodeArgs = args.filter((arg) => !chosen.includes(arg))
-const files = (
-  chosen.length > 0
-    ? chosen.flatMap((path) => (statSync(path).isDirectory() ? findTests(path) : [path]))
-    : findTests('test')
-).sort()
+const excepted = new Set(
+  args.flatMap((arg) =>
+    arg.startsWith('--except=') ? testsIn(arg.slice('--except='.length)) : [],
+  ),
+)
+const nodeArgs = args.filter((arg) => !chosen.includes(arg) && !arg.startsWith('--except='))
+const files = (chosen.length > 0 ? chosen.flatMap(testsIn) : findTests('test'))
+  .filter((file) => !excepted.has(file))
+  .sort()
+// Given no file, node's runner would look for tests everywhere.
+if (files.length === 0) {
+  console.error('No test file is left to run.')
+  process.exit(1)
+}
 // Two files at a time: most of a file's time is spent in single-threaded PGlite and argon2.
 // A test that runs past 5 minutes (a hung child process) fails instead of hanging CI.
 const result = spawnSync(

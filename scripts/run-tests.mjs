@@ -12,7 +12,13 @@ function findTests(dir) {
   })
 }
 
-const testsIn = (path) => (statSync(path).isDirectory() ? findTests(path) : [path])
+function testsIn(path) {
+  if (!existsSync(path)) {
+    console.error(`No such test file or folder: ${path}`)
+    process.exit(1)
+  }
+  return statSync(path).isDirectory() ? findTests(path) : [relative(process.cwd(), path)]
+}
 
 // Arguments naming test files or folders (e.g. `test/e2e`) run just those, `--except=<file or
 // folder>` leaves those out; others go to node.

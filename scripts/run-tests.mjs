@@ -38,7 +38,9 @@ if (files.length === 0) {
   console.error('No test file is left to run.')
   process.exit(1)
 }
-// Two files at a time: most of a file's time is spent in single-threaded PGlite and argon2.
+// Files at a time (TEST_CONCURRENCY, default 2): a file's time is spent partly in single-threaded
+// PGlite and argon2, partly waiting (servers starting, deadlines of a few seconds to pass).
+const concurrency = Number(process.env.TEST_CONCURRENCY) || 2
 // A test that runs past 5 minutes (a hung child process) fails instead of hanging CI.
 const result = spawnSync(
   process.execPath,
@@ -46,7 +48,7 @@ const result = spawnSync(
     '--import',
     'tsx',
     '--test',
-    '--test-concurrency=2',
+    `--test-concurrency=${concurrency}`,
     '--test-timeout=300000',
     ...nodeArgs,
     ...files,

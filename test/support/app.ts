@@ -94,6 +94,17 @@ export interface TestEmployee {
   token: string
 }
 
+/** Each password hashed once per process: argon2id takes tens of milliseconds of CPU a time. */
+const hashes = new Map<string, Promise<string>>()
+const hashOnce = (password: string): Promise<string> => {
+  let hashed = hashes.get(password)
+  if (!hashed) {
+    hashed = hashPassword(password)
+    hashes.set(password, hashed)
+  }
+  return hashed
+}
+
 /** An active employee stored directly (any role), logged in through the API. */
 export async function createEmployee(
   app: FastifyInstance,
@@ -107,7 +118,7 @@ export async function createEmployee(
     name,
     email,
     role,
-    passwordHash: await hashPassword(password),
+    passwordHash: await hashOnce(password),
   })
   if (!stored) throw new Error(`email ${email} is taken`)
   return { id: stored.id, name, email, password, role, token: app.issueToken(stored) }

@@ -9,11 +9,16 @@ import { migrationsFolder } from './migrations.js'
 import * as schema from './schema/index.js'
 
 /**
- * A PGlite instance (in memory, or kept in `dataDir`) with the extensions the schema uses: pg_trgm,
- * for substring search. Every embedded database is opened through here.
+ * A PGlite instance (in memory, or kept in `dataDir`; starting from the data directory in
+ * `tarball` if given) with the extensions the schema uses: pg_trgm, for substring search. Every
+ * embedded database is opened through here.
  */
-export function createPglite(dataDir?: string): Promise<PGlite> {
-  return PGlite.create({ ...(dataDir !== undefined ? { dataDir } : {}), extensions: { pg_trgm } })
+export function createPglite(dataDir?: string, tarball?: Blob): Promise<PGlite> {
+  return PGlite.create({
+    ...(dataDir !== undefined ? { dataDir } : {}),
+    ...(tarball !== undefined ? { loadDataDir: tarball } : {}),
+    extensions: { pg_trgm },
+  })
 }
 
 export async function openPglite(dataDir: string | undefined): Promise<Database> {

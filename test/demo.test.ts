@@ -179,7 +179,8 @@ describe('npm run demo', () => {
   })
 
   test('runs as a command that prints the logins, then refuses a second run in one line', async (t) => {
-    const database = await serverDatabase()
+    // Not yet created, as on a new checkout: the command migrates it first.
+    const database = await serverDatabase({ empty: true })
     t.after(() => database.dispose())
     const env = { DATABASE_URL: database.url }
 

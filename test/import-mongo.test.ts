@@ -15,8 +15,12 @@ import { runScript } from './support/server.js'
 const fixtures = join(import.meta.dirname, 'fixtures', 'mongo')
 const fixture = (name: string) => join(fixtures, name)
 
-async function scratchDatabase(t: { after: (fn: () => Promise<void>) => void }) {
-  const database = await serverDatabase()
+/** `empty`: not yet created, as for the import that starts a new installation (it migrates). */
+async function scratchDatabase(
+  t: { after: (fn: () => Promise<void>) => void },
+  options: { empty?: boolean } = {},
+) {
+  const database = await serverDatabase(options)
   t.after(() => database.dispose())
   return { url: database.url, open: () => openDatabase(targetOf(database.url)) }
 }
@@ -33,7 +37,7 @@ async function counts(app: FastifyInstance) {
 
 describe('npm run import:mongo', () => {
   test('imports mongoexport files (canonical lines and a relaxed array), keeping ids, owners, notes and bcrypt passwords', async (t) => {
-    const database = await scratchDatabase(t)
+    const database = await scratchDatabase(t, { empty: true })
     const env = { DATABASE_URL: database.url, LOG_LEVEL: 'silent' }
     const args = [
       '--employees',

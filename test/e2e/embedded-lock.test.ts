@@ -1,17 +1,23 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
+import { migratedPgliteDir } from '../support/database.js'
 import { freePort, runScript, runStartScript, startServer } from '../support/server.js'
 
 const startScript = join(import.meta.dirname, '..', '..', 'scripts', 'start.mjs')
 
-function embeddedDirectory(t: { after: (fn: () => void) => void }): string {
+/**
+ * A directory holding `crm`, an embedded database already migrated: what is locked does not
+ * depend on it being new, and a server starts on it without migrating.
+ */
+async function embeddedDirectory(t: { after: (fn: () => void) => void }): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'crm-lock-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
+  await migratedPgliteDir(join(dir, 'crm'))
   return dir
 }
 
@@ -51,7 +57,7 @@ describe('the embedded database lock', () => {
   test('a restart after SIGKILL succeeds while the killed server is still an unreaped zombie', {
     skip: process.platform === 'linux' ? false : 'needs /proc to see the zombie (Linux)',
   }, async (t) => {
-    const dir = embeddedDirectory(t)
+    const dir = await embeddedDirectory(t)
     const port = await freePort()
     const env = {
       PATH: process.env.PATH ?? '',
@@ -104,7 +110,7 @@ describe('the embedded database lock', () => {
   })
 
   test('a pid file left beside the directory, naming a live process, does not block the start', async (t) => {
-    const dir = embeddedDirectory(t)
+    const dir = await embeddedDirectory(t)
     // The old lock's file, naming a process that is alive but has nothing to do with the database.
     writeFileSync(join(dir, 'crm.pid'), String(process.pid))
     const server = await startServer({ DATABASE_URL: `pglite://${join(dir, 'crm')}` })
@@ -113,7 +119,7 @@ describe('the embedded database lock', () => {
   })
 
   test('a second live process on the same directory is refused in one line naming the holder', async (t) => {
-    const dir = embeddedDirectory(t)
+    const dir = await embeddedDirectory(t)
     const env = { DATABASE_URL: `pglite://${join(dir, 'crm')}` }
     const first = await startServer(env)
     t.after(() => first.stop('SIGKILL'))
@@ -130,8 +136,7 @@ describe('the embedded database lock', () => {
   })
 
   test('a second process reaching the same directory through a symlink is refused too', async (t) => {
-    const dir = embeddedDirectory(t)
-    mkdirSync(join(dir, 'crm'))
+    const dir = await embeddedDirectory(t)
     symlinkSync(join(dir, 'crm'), join(dir, 'link'))
     const first = await startServer({ DATABASE_URL: `pglite://${join(dir, 'crm')}` })
     t.after(() => first.stop('SIGKILL'))
@@ -145,7 +150,7 @@ describe('the embedded database lock', () => {
   })
 
   test('npm run create-admin while the server runs says in one line to stop it or to use ADMIN_EMAIL and ADMIN_PASSWORD', async (t) => {
-    const dir = embeddedDirectory(t)
+    const dir = await embeddedDirectory(t)
     const env = { DATABASE_URL: `pglite://${join(dir, 'crm')}` }
     const server = await startServer(env)
     t.after(() => server.stop('SIGKILL'))

@@ -96,7 +96,8 @@ describe('npm start (the real server process)', () => {
   })
 
   test('npm run db:migrate applies the migrations and exits', async (t) => {
-    const database = await serverDatabase()
+    // A directory not yet created: the migrations are what this command is for.
+    const database = await serverDatabase({ empty: true })
     t.after(() => database.dispose())
     const { code } = await runStartScript({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }, [
       '--migrate-only',

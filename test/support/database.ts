@@ -1,8 +1,19 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createHash, randomBytes } from 'node:crypto'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
@@ -11,6 +22,8 @@ import pg from 'pg'
 import { fromPglite, PgBoss } from 'pg-boss'
 import type { DatabaseTarget } from '../../src/config.js'
 import { createPglite, type Database, openDatabase, wrapPglite } from '../../src/db/client.js'
+import { DatabaseInUseError, lockEmbeddedDatabase } from '../../src/db/embedded-lock.js'
+import { migrationsFolder } from '../../src/db/migrations.js'
 
 /** Set to run every suite against a real PostgreSQL server instead of in-memory PGlite. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined
@@ -118,18 +131,137 @@ export async function sharedDatabase(): Promise<{
   }
 }
 
+const root = join(import.meta.dirname, '..', '..')
+
+/** What a migrated data directory holds depends on: the migrations, pg-boss's schema, PGlite's format. */
+function templateKey(): string {
+  const hash = createHash('sha256')
+  const files = readdirSync(migrationsFolder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort()
+  for (const file of files) {
+    hash.update(`${relative(migrationsFolder, file)}\0`)
+    hash.update(readFileSync(file))
+    hash.update('\0')
+  }
+  for (const name of ['pg-boss', '@electric-sql/pglite']) {
+    const { version } = JSON.parse(
+      readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'),
+    ) as { version: string }
+    hash.update(`${name}@${version}\0`)
+  }
+  return hash.digest('hex').slice(0, 16)
+}
+
+/** Opens a `pglite://` directory as the server does, migrates it, installs the job queue's schema. */
+async function migrateDataDir(dataDir: string): Promise<void> {
+  const database = await openDatabase({ kind: 'pglite', dataDir })
+  try {
+    await database.migrate()
+    const target = database.jobQueueTarget
+    assert.equal(target.kind, 'pglite')
+    // Nothing but the schema: no instance registered, no schedule kept, nothing supervised.
+    const boss = new PgBoss({
+      backend: 'pglite',
+      db: fromPglite(target.client),
+      supervise: false,
+      schedule: false,
+      registerInstance: false,
+    })
+    await boss.start()
+    await boss.stop()
+  } finally {
+    // Closed cleanly (PGlite checkpoints), which also releases the directory's lock.
+    await database.close()
+  }
+}
+
+let pgliteTemplate: Promise<string> | undefined
+
+/**
+ * A migrated PGlite data directory to copy, shared by every test process on this machine:
+ * `<tmpdir>/crm-test-pglite/<key>`, built once (under a lock, in a directory of its own, then
+ * renamed into place) for each key: a hash of the migrations, pg-boss's and PGlite's versions.
+ */
+function migratedDataDirTemplate(): Promise<string> {
+  pgliteTemplate ??= (async () => {
+    const parent = join(tmpdir(), 'crm-test-pglite')
+    const template = join(parent, templateKey())
+    if (existsSync(template)) return template
+    mkdirSync(parent, { recursive: true })
+    // The embedded database's own lock, on the parent: freed when its holder dies.
+    const deadline = Date.now() + 120_000
+    let unlock: (() => Promise<void>) | undefined
+    while (!unlock) {
+      try {
+        unlock = await lockEmbeddedDatabase(parent)
+      } catch (error) {
+        if (!(error instanceof DatabaseInUseError) || Date.now() > deadline) throw error
+        if (existsSync(template)) return template
+        await sleep(200)
+      }
+    }
+    try {
+      if (existsSync(template)) return template
+      // Only the lock's holder builds: a .build- directory left here is from a builder that died.
+      for (const entry of readdirSync(parent))
+        if (entry.startsWith('.build-'))
+          rmSync(join(parent, entry), { recursive: true, force: true })
+      const building = join(parent, `.build-${process.pid}-${randomBytes(4).toString('hex')}`)
+      await migrateDataDir(building)
+      try {
+        renameSync(building, template)
+      } catch (error) {
+        // Built by someone else meanwhile (should the lock ever fail): theirs is as good.
+        rmSync(building, { recursive: true, force: true })
+        if (!existsSync(template)) throw error
+      }
+      return template
+    } finally {
+      await unlock()
+    }
+  })()
+  return pgliteTemplate
+}
+
+/**
+ * Creates `dataDir` (which must not exist) as a copy of a migrated PGlite data directory: the
+ * app's migrations and the job queue's schema applied, as a server's first start applies them,
+ * and nothing else (no lock, no pg-boss instance or schedule). A server starts on it in about
+ * half the time, having nothing to migrate.
+ */
+export async function migratedPgliteDir(dataDir: string): Promise<void> {
+  cpSync(await migratedDataDirTemplate(), dataDir, {
+    recursive: true,
+    errorOnExist: true,
+    force: false,
+  })
+}
+
 /**
  * A database for a real server process (or a command-line tool) to open by URL: a fresh
- * PostgreSQL database with TEST_DATABASE_URL, else an embedded directory of its own.
+ * PostgreSQL database with TEST_DATABASE_URL, else an embedded directory of its own, already
+ * migrated (a copy of migratedPgliteDir's), or with `empty`, not yet created: for what a first
+ * start on a new directory does (migrating it, its messages).
  */
-export async function serverDatabase(): Promise<{ url: string; dispose: () => Promise<void> }> {
+export async function serverDatabase(
+  options: { empty?: boolean } = {},
+): Promise<{ url: string; dispose: () => Promise<void> }> {
   if (TEST_DATABASE_URL) {
     const created = await createPostgresDatabase(TEST_DATABASE_URL)
     return { url: created.url, dispose: created.drop }
   }
   const dir = mkdtempSync(join(tmpdir(), 'crm-e2e-'))
+  const dataDir = join(dir, 'crm')
+  try {
+    if (!options.empty) await migratedPgliteDir(dataDir)
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true })
+    throw error
+  }
   return {
-    url: `pglite://${join(dir, 'crm')}`,
+    url: `pglite://${dataDir}`,
     dispose: async () => rmSync(dir, { recursive: true, force: true }),
   }
 }

@@ -85,9 +85,7 @@ export const enquiries = pgTable(
     status: enquiryStatus('status').notNull().default('unclaimed'),
     source: enquirySource('source').notNull().default('website'),
     priority: enquiryPriority('priority').notNull().default('medium'),
-    // An employee's id, checked by triggers rather than a foreign key (drizzle/0014): a foreign
-    // key would lock the owner's employees row for every routed or claimed lead until commit.
-    claimedBy: objectIdColumn('claimed_by'),
+    claimedBy: objectIdColumn('claimed_by').references(() => employees.id),
     claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date', precision: 3 }),
     // Set when the person's data was erased (modules/privacy): name, email, phone and message
     // then hold ERASED_MARKER, and the row no longer stands for a person.

@@ -158,7 +158,9 @@ async function measure(
   const sampler = setInterval(() => {
     peak = Math.max(peak ?? 0, rssMb(server.pid) ?? 0)
   }, 100)
+  const walBefore = await walPosition()
   const result = await load({ ...scenario, durationSeconds: duration })
+  const wal = walBefore && (await walPosition(walBefore))
   clearInterval(sampler)
   results.push({
     scenario: name,
@@ -168,9 +170,23 @@ async function measure(
     peakRssMb: peak,
   })
   log(
-    `${name} ${target} c=${scenario.connections}: ${result.rps.toFixed(0)} req/s p50 ${result.p50} ms p99 ${result.p99} ms ${JSON.stringify(result.statuses)}`,
+    `${name} ${target} c=${scenario.connections}: ${result.rps.toFixed(0)} req/s p50 ${result.p50} ms p99 ${result.p99} ms ${JSON.stringify(result.statuses)}${wal?.bytes && result.requests > 0 ? ` WAL ${(wal.bytes / result.requests / 1024).toFixed(1)} kB/req` : ''}`,
   )
   return result
+}
+
+/** Where the PostgreSQL server's WAL is now, and (given where it was) how many bytes since then. */
+let walClient: pg.Client | undefined
+async function walPosition(since?: {
+  lsn: string
+}): Promise<{ lsn: string; bytes: number } | undefined> {
+  if (!walClient) return undefined
+  const { rows } = await walClient.query<{ lsn: string; bytes: string | null }>(
+    'SELECT pg_current_wal_lsn()::text AS lsn, pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes',
+    [since?.lsn ?? '0/0'],
+  )
+  const row = rows[0]
+  return row && { lsn: row.lsn, bytes: since ? Number(row.bytes) : 0 }
 }
 
 let exportRun: { rows: number; seconds: number; bytes: number; peakRssMb: number } | undefined
@@ -768,6 +784,11 @@ async function main(): Promise<void> {
   )
 
   const app = await startApp(database.url)
+  // The WAL each measurement writes, per request: said in the log (not on the embedded database).
+  if (!database.url.startsWith('pglite://')) {
+    walClient = new pg.Client({ connectionString: database.url })
+    await walClient.connect()
+  }
   const bench: Bench = {
     app,
     admin: await login(app.url, 'admin@bench.example'),
@@ -790,6 +811,7 @@ async function main(): Promise<void> {
   if (wants('login-timing')) await measureLoginTimingInProcess()
   if (wants('export')) await measureExport(bench)
   await stop(app.child)
+  await walClient?.end()
 
   await database.drop()
 

@@ -14,6 +14,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { PGlite } from '@electric-sql/pglite'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
@@ -33,6 +34,22 @@ export const needsPostgres = TEST_DATABASE_URL
   ? {}
   : { skip: 'needs a PostgreSQL server: set TEST_DATABASE_URL (CI does)' }
 
+/**
+ * Installs pg-boss's schema on a PGlite, as an app's first start would, and nothing else: no
+ * instance registered, no schedule kept, nothing supervised.
+ */
+async function installJobQueueSchema(client: PGlite): Promise<void> {
+  const boss = new PgBoss({
+    backend: 'pglite',
+    db: fromPglite(client),
+    supervise: false,
+    schedule: false,
+    registerInstance: false,
+  })
+  await boss.start()
+  await boss.stop()
+}
+
 let migratedTemplate: Promise<Blob> | undefined
 
 /**
@@ -44,9 +61,7 @@ async function freshPglite(): Promise<Database> {
   migratedTemplate ??= createPglite().then(async (client) => {
     await wrapPglite(client).migrate()
     // The job queue's schema too, so that each app's queue starts without installing it.
-    const boss = new PgBoss({ backend: 'pglite', db: fromPglite(client), supervise: false })
-    await boss.start()
-    await boss.stop()
+    await installJobQueueSchema(client)
     await client.exec(
       `UPDATE pg_database SET datistemplate = false WHERE datname IN ('template0', 'template1')`,
     )
@@ -161,16 +176,7 @@ async function migrateDataDir(dataDir: string): Promise<void> {
     await database.migrate()
     const target = database.jobQueueTarget
     assert.equal(target.kind, 'pglite')
-    // Nothing but the schema: no instance registered, no schedule kept, nothing supervised.
-    const boss = new PgBoss({
-      backend: 'pglite',
-      db: fromPglite(target.client),
-      supervise: false,
-      schedule: false,
-      registerInstance: false,
-    })
-    await boss.start()
-    await boss.stop()
+    await installJobQueueSchema(target.client)
   } finally {
     // Closed cleanly (PGlite checkpoints), which also releases the directory's lock.
     await database.close()

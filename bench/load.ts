@@ -22,6 +22,8 @@ export interface LoadScenario {
 
 export interface LoadResult {
   requests: number
+  /** CPU time this load generator used while it ran (user and system), in ms. */
+  cpuMs: number
   rps: number
   p50: number
   p99: number
@@ -37,6 +39,7 @@ let next = scenario.pathsOffset ?? 0
 let unique = 0
 
 const statuses: Record<string, number> = {}
+const cpuAtStart = process.cpuUsage()
 const instance = autocannon(
   {
     url: scenario.url,
@@ -60,8 +63,10 @@ const instance = autocannon(
   },
   (error, result) => {
     if (error) throw error
+    const cpu = process.cpuUsage(cpuAtStart)
     const output: LoadResult = {
       requests: result.requests.total,
+      cpuMs: (cpu.user + cpu.system) / 1000,
       rps: result.requests.average,
       p50: result.latency.p50,
       p99: result.latency.p99,

@@ -146,20 +146,78 @@ async function load(input: LoadScenario): Promise<LoadResult> {
   return result
 }
 
+/** Clock ticks per second: the unit of the CPU times in /proc/<pid>/stat. */
+const clockTicks = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/** CPU time (user and system) a process has used so far, in ms; undefined where /proc cannot say. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (!pid) return undefined
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // utime and stime are the 14th and 15th fields; the 2nd, the command, may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * CPU used so far by each PostgreSQL backend connected to the bench's database (the app's pool,
+ * its listener and its job queue's), by pid: readable only when the server runs on this machine.
+ */
+async function backendCpu(): Promise<Map<number, number>> {
+  const cpu = new Map<number, number>()
+  if (!walClient) return cpu
+  const { rows } = await walClient.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  )
+  for (const { pid } of rows) {
+    const ms = processCpuMs(pid)
+    if (ms !== undefined) cpu.set(pid, ms)
+  }
+  return cpu
+}
+
+/** Where a measurement's CPU went, in ms per request. */
+interface CpuPerRequest {
+  server: number | undefined
+  /** The backends that served it (those connected throughout); undefined if none could be read. */
+  postgres: number | undefined
+  load: number
+}
+
+const cpuTotal = (cpu: CpuPerRequest) => (cpu.server ?? 0) + (cpu.postgres ?? 0) + cpu.load
+
+const formatCpu = (cpu: CpuPerRequest) =>
+  `CPU/req ${cpuTotal(cpu).toFixed(2)} ms (server ${cpu.server?.toFixed(2) ?? '–'}, PostgreSQL ${cpu.postgres?.toFixed(2) ?? '–'}, load generator ${cpu.load.toFixed(2)})`
+
+type Measured = LoadResult & { cpu: CpuPerRequest | undefined }
+
 /** Warm up, then measure, sampling the server's memory meanwhile. */
 async function measure(
   name: string,
   target: string,
   server: ChildProcess,
   scenario: Omit<LoadScenario, 'durationSeconds'>,
-): Promise<LoadResult> {
+): Promise<Measured> {
   if (warmup > 0 && !scenario.amount) await load({ ...scenario, durationSeconds: warmup })
   let peak = rssMb(server.pid)
   const sampler = setInterval(() => {
     peak = Math.max(peak ?? 0, rssMb(server.pid) ?? 0)
   }, 100)
   const walBefore = await walPosition()
+  const serverBefore = processCpuMs(server.pid)
+  const backendsBefore = await backendCpu()
   const result = await load({ ...scenario, durationSeconds: duration })
+  const serverAfter = processCpuMs(server.pid)
+  const backendsAfter = await backendCpu()
   const wal = walBefore && (await walPosition(walBefore))
   clearInterval(sampler)
   results.push({
@@ -169,10 +227,26 @@ async function measure(
     result,
     peakRssMb: peak,
   })
+  let postgresMs: number | undefined
+  for (const [pid, after] of backendsAfter) {
+    const before = backendsBefore.get(pid)
+    if (before !== undefined) postgresMs = (postgresMs ?? 0) + after - before
+  }
+  const perRequest = (ms: number | undefined) =>
+    ms === undefined ? undefined : ms / result.requests
+  const cpu =
+    result.requests > 0
+      ? {
+          server:
+            serverBefore === undefined ? undefined : perRequest((serverAfter ?? 0) - serverBefore),
+          postgres: perRequest(postgresMs),
+          load: result.cpuMs / result.requests,
+        }
+      : undefined
   log(
-    `${name} ${target} c=${scenario.connections}: ${result.rps.toFixed(0)} req/s p50 ${result.p50} ms p99 ${result.p99} ms ${JSON.stringify(result.statuses)}${wal?.bytes && result.requests > 0 ? ` WAL ${(wal.bytes / result.requests / 1024).toFixed(1)} kB/req` : ''}`,
+    `${name} ${target} c=${scenario.connections}: ${result.rps.toFixed(0)} req/s p50 ${result.p50} ms p99 ${result.p99} ms ${JSON.stringify(result.statuses)}${wal?.bytes && result.requests > 0 ? ` WAL ${(wal.bytes / result.requests / 1024).toFixed(1)} kB/req` : ''}${cpu ? ` ${formatCpu(cpu)}` : ''}`,
   )
-  return result
+  return { ...result, cpu }
 }
 
 /** Where the PostgreSQL server's WAL is now, and (given where it was) how many bytes since then. */
@@ -550,10 +624,23 @@ async function measureSubmit({ app, floors }: Bench, connections: number) {
 interface Round {
   plain: number
   variant: number
+  /** Where each side's CPU went, per request: stable where req/s is not (see README). */
+  plainCpu?: CpuPerRequest | undefined
+  variantCpu?: CpuPerRequest | undefined
 }
 /** The rounds of each ratio scenario, by scenario and connection level. */
 const pairedRounds = new Map<string, Round[]>()
 const roundsKey = (scenario: string, connections: number) => `${scenario} @ ${connections}`
+
+/** The middle value (the mean of the two middle ones for an even count). */
+const median = (values: number[]): number | undefined => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  if (sorted.length === 0) return undefined
+  return sorted.length % 2
+    ? sorted[middle]
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
+}
 
 /** Set once CHECKPOINT is refused (neither superuser nor pg_checkpoint): said once, then skipped. */
 let checkpointRefused = false
@@ -608,14 +695,14 @@ async function pairedWithSubmit(
   bench: Bench,
   scenario: string,
   connections: number,
-  variant: () => Promise<LoadResult>,
+  variant: () => Promise<Measured>,
 ): Promise<void> {
   // The targets are set at 10 and 50 connections; rounds at 1 would only lengthen the run.
   if (connections < 10) return
   const { app } = bench
-  const settled = async (run: () => Promise<LoadResult>) => {
+  const settled = async (run: () => Promise<Measured>) => {
     await backgroundSettled(bench.databaseUrl)
-    return (await run()).rps
+    return run()
   }
   const plainSubmit = () =>
     measure('submit enquiry', 'app', app.child, submit(app.url, connections))
@@ -624,10 +711,20 @@ async function pairedWithSubmit(
     const plainFirst = round % 2 === 0
     const first = await settled(plainFirst ? plainSubmit : variant)
     const second = await settled(plainFirst ? variant : plainSubmit)
-    const pair = plainFirst ? { plain: first, variant: second } : { plain: second, variant: first }
+    const [plain, other] = plainFirst ? [first, second] : [second, first]
+    const pair = {
+      plain: plain.rps,
+      variant: other.rps,
+      plainCpu: plain.cpu,
+      variantCpu: other.cpu,
+    }
     measured.push(pair)
+    const cpu =
+      plain.cpu && other.cpu
+        ? `; CPU/req ${cpuTotal(other.cpu).toFixed(2)} vs ${cpuTotal(plain.cpu).toFixed(2)} ms (PostgreSQL ${other.cpu.postgres?.toFixed(2) ?? '–'} vs ${plain.cpu.postgres?.toFixed(2) ?? '–'})`
+        : ''
     log(
-      `${scenario} c=${connections} round ${round + 1}: ${(pair.variant / pair.plain).toFixed(2)}× (${pair.variant.toFixed(0)} vs ${pair.plain.toFixed(0)} req/s)`,
+      `${scenario} c=${connections} round ${round + 1}: ${(pair.variant / pair.plain).toFixed(2)}× (${pair.variant.toFixed(0)} vs ${pair.plain.toFixed(0)} req/s)${cpu}`,
     )
   }
   pairedRounds.set(roundsKey(scenario, connections), measured)
@@ -640,14 +737,8 @@ const roundRatios = (scenario: string, connections: number): number[] =>
   )
 
 /** The median of the rounds' ratios. */
-function medianRatio(scenario: string, connections: number): number | undefined {
-  const ratios = roundRatios(scenario, connections).sort((a, b) => a - b)
-  if (ratios.length === 0) return undefined
-  const middle = Math.floor(ratios.length / 2)
-  return ratios.length % 2
-    ? ratios[middle]
-    : ((ratios[middle - 1] ?? 0) + (ratios[middle] ?? 0)) / 2
-}
+const medianRatio = (scenario: string, connections: number): number | undefined =>
+  median(roundRatios(scenario, connections))
 
 /**
  * The same submits with three active rules: the first does not match, the second routes every one
@@ -828,6 +919,42 @@ async function main(): Promise<void> {
 
 type Find = (scenario: string, target: string, connections: number) => Row | undefined
 
+/**
+ * The paired scenarios' CPU per request, plain and variant, as medians over the rounds: where req/s
+ * swings by a fifth between rounds on a shared machine, CPU per request moves by a few percent.
+ */
+function cpuLines(): string[] {
+  const lines: string[] = []
+  for (const [key, measured] of pairedRounds) {
+    const sides = [
+      ['plain submit', measured.map((round) => round.plainCpu)],
+      ['variant', measured.map((round) => round.variantCpu)],
+    ] as const
+    for (const [side, cpus] of sides) {
+      const known = cpus.filter((cpu): cpu is CpuPerRequest => cpu !== undefined)
+      if (known.length === 0) continue
+      const of = (pick: (cpu: CpuPerRequest) => number | undefined) => {
+        const value = median(known.map(pick).filter((ms): ms is number => ms !== undefined))
+        return value === undefined ? '–' : value.toFixed(2)
+      }
+      lines.push(
+        `| ${key} | ${side} | ${of(cpuTotal)} | ${of((cpu) => cpu.server)} | ${of((cpu) => cpu.postgres)} | ${of((cpu) => cpu.load)} |`,
+      )
+    }
+  }
+  if (lines.length === 0) return []
+  return [
+    '',
+    '## CPU per request in the paired rounds',
+    '',
+    'Medians over the rounds, in ms of CPU per request: the server process, the PostgreSQL backends it was connected to throughout (read from /proc, so only with the server on this machine), and the load generator, all on the same cores.',
+    '',
+    '| scenario and connections | side | total | server | PostgreSQL | load generator |',
+    '|---|---|---:|---:|---:|---:|',
+    ...lines,
+  ]
+}
+
 /** The issue's targets, each checked against this run: holds, misses, or not measured. */
 function targetLines(find: Find): string[] {
   const lines = ['## Targets', '', '| target | conns | measured | verdict |', '|---|---:|---|---|']
@@ -982,7 +1109,7 @@ function report(context: {
         .join(', ')} | ${row.result.errors} | ${row.peakRssMb?.toFixed(0) ?? '–'} |`,
     )
   }
-  lines.push('', ...targetLines(find), ...listLines(find, context.embedded))
+  lines.push('', ...targetLines(find), ...cpuLines(), ...listLines(find, context.embedded))
   if (exportRun) {
     lines.push(
       '',

@@ -428,9 +428,13 @@ describe('routing new enquiries', () => {
     if (!fresh) throw new Error('an active round-robin rule has a roster')
     assert.deepEqual(fresh.eligibleIds, [second.id])
     const routed = await insertRoutedFromRoster(app.db, form(), fresh, ROTATION_REASON)
-    assert.equal(routed?.assignment.employee._id, second.id)
-    assert.deepEqual(routed?.assignment.rule, { _id: ruleId, name: 'Roster' })
     assert.equal((await ownerOf(app, String(routed?.id)))?.claimedBy, second.id)
+    const entries = await entriesOf(app, String(routed?.id))
+    assert.deepEqual(entries.map((entry) => entry.type).sort(), ['assigned', 'created'])
+    const assigned = entries.find((entry) => entry.type === 'assigned')
+    const details = assigned?.details as { employee: { _id: string }; rule: unknown }
+    assert.equal(details.employee._id, second.id)
+    assert.deepEqual(details.rule, { _id: ruleId, name: 'Roster' })
     // The stale attempt took no turn: the first of the rule's turns went to this routing.
     const [turn] = (
       (await app.db.execute(

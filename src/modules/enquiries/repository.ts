@@ -681,7 +681,7 @@ const insertFromRosterStatement = preparedStatements((db) => {
   // The turn is taken only while the roster holds and the enquiry is new; turn n goes to the
   // (n mod k)-th of the roster's k eligible counselors, read afresh for the entry.
   // Raw for the INSERT's column list: the query builder's INSERT … SELECT names every column.
-  return prepareRaw<{ enquiry_id: string; at: Date | string; details: unknown }>(
+  return prepareRaw<{ enquiry_id: string; at: Date | string }>(
     db,
     'insert_routed_from_roster',
     sql`
@@ -713,7 +713,7 @@ const insertFromRosterStatement = preparedStatements((db) => {
       SELECT ${sql.placeholder('assignedEntryId')}, created.id, 'assigned'::activity_type, NULL, created.created_at,
         ${rotationDetails(sql`${sql.placeholder('ruleId')}::text`, sql`${sql.placeholder('ruleName')}::text`)}
       FROM created, owner
-      RETURNING enquiry_id, at, details`,
+      RETURNING enquiry_id, at`,
   )
 })
 
@@ -732,8 +732,8 @@ export async function insertRoutedFromRoster(
   enquiry: NewEnquiry,
   roster: Roster,
   reason: string,
-): Promise<{ id: string; createdAt: Date; assignment: RotationAssignment } | undefined> {
-  const rows = await insertFromRosterStatement(db).execute({
+): Promise<{ id: string; createdAt: Date } | undefined> {
+  const [row] = await insertFromRosterStatement(db).execute({
     ruleId: roster.rule._id,
     ruleName: roster.rule.name,
     version: roster.version,
@@ -744,14 +744,8 @@ export async function insertRoutedFromRoster(
     createdEntryId: objectId(),
     assignedEntryId: objectId(),
   })
-  const assigned = rows.find((row) => Object.hasOwn(row.details as object, 'rule'))
-  return (
-    assigned && {
-      id: assigned.enquiry_id,
-      createdAt: new Date(assigned.at),
-      assignment: toAssignment(assigned.details),
-    }
-  )
+  // Both entries name the enquiry and its moment; none means nothing was written.
+  return row && { id: row.enquiry_id, createdAt: new Date(row.at) }
 }
 
 /** How many enquiries the employee holds in each status. */

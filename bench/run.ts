@@ -920,8 +920,9 @@ async function main(): Promise<void> {
 type Find = (scenario: string, target: string, connections: number) => Row | undefined
 
 /**
- * The paired scenarios' CPU per request, plain and variant, as medians over the rounds: where req/s
- * swings by a fifth between rounds on a shared machine, CPU per request moves by a few percent.
+ * The paired scenarios' CPU per request, plain and variant, as medians over the rounds: it says
+ * which process a variant's extra cost lands in. It moves less than req/s within a round, but the
+ * shared machine's speed moves it between rounds too.
  */
 function cpuLines(): string[] {
   const lines: string[] = []

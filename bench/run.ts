@@ -238,7 +238,9 @@ async function measure(
     result.requests > 0
       ? {
           server:
-            serverBefore === undefined ? undefined : perRequest((serverAfter ?? 0) - serverBefore),
+            serverBefore === undefined || serverAfter === undefined
+              ? undefined
+              : perRequest(serverAfter - serverBefore),
           postgres: perRequest(postgresMs),
           load: result.cpuMs / result.requests,
         }
@@ -624,7 +626,7 @@ async function measureSubmit({ app, floors }: Bench, connections: number) {
 interface Round {
   plain: number
   variant: number
-  /** Where each side's CPU went, per request: stable where req/s is not (see README). */
+  /** Where each side's CPU went, per request: which process a variant's extra cost lands in. */
   plainCpu?: CpuPerRequest | undefined
   variantCpu?: CpuPerRequest | undefined
 }

@@ -34,6 +34,14 @@ async function entriesOf(app: FastifyInstance, id: string) {
   return app.db.select().from(activity).where(eq(activity.enquiryId, id)).orderBy(activity.at)
 }
 
+/** A new enquiry for the routing statement itself, on the given course. */
+const rosterForm = (courseInterest: string) => ({
+  name: 'Roster Student',
+  email: `roster-${Date.now()}-${Math.random()}@example.com`,
+  phone: `+44 20 ${Math.floor(Math.random() * 1e8)}`,
+  courseInterest,
+})
+
 const openLeadsOf = async (app: FastifyInstance, id: string) =>
   (
     await app.db
@@ -408,15 +416,13 @@ describe('routing new enquiries', () => {
     const ruleId = String((created.body.data as { _id: string })._id)
     const stale = await findRoster(app.db, ruleId)
     if (!stale) throw new Error('an active round-robin rule has a roster')
-    assert.deepEqual(stale.eligibleIds, [first.id, second.id])
+    assert.deepEqual(
+      stale.eligible.map((counselor) => counselor._id),
+      [first.id, second.id],
+    )
     // The first counselor goes away after the roster was read (no instance was told).
     await app.db.update(employees).set({ available: false }).where(eq(employees.id, first.id))
-    const form = () => ({
-      name: 'Roster Student',
-      email: `roster-${Date.now()}-${Math.random()}@example.com`,
-      phone: `+44 20 ${Math.floor(Math.random() * 1e8)}`,
-      courseInterest: course,
-    })
+    const form = () => rosterForm(course)
     assert.equal(await insertRoutedFromRoster(app.db, form(), stale, ROTATION_REASON), undefined)
     const [written] = await app.db
       .select({ n: sql<number>`count(*)::int` })
@@ -426,7 +432,10 @@ describe('routing new enquiries', () => {
 
     const fresh = await findRoster(app.db, ruleId)
     if (!fresh) throw new Error('an active round-robin rule has a roster')
-    assert.deepEqual(fresh.eligibleIds, [second.id])
+    assert.deepEqual(
+      fresh.eligible.map((counselor) => counselor._id),
+      [second.id],
+    )
     const routed = await insertRoutedFromRoster(app.db, form(), fresh, ROTATION_REASON)
     assert.equal((await ownerOf(app, String(routed?.id)))?.claimedBy, second.id)
     const entries = await entriesOf(app, String(routed?.id))
@@ -444,6 +453,42 @@ describe('routing new enquiries', () => {
       }
     ).rows
     assert.equal(Number(turn?.last_value), 0)
+  })
+
+  test('a counselor renamed after the roster was read: the stale roster routes nothing, a fresh one names them anew', async () => {
+    const course = freshCourse()
+    const counselor = await createEmployee(app)
+    const created = await createRule(app, admin.token, {
+      name: 'Renamed',
+      position: 1,
+      match: { courses: [course] },
+      strategy: 'round_robin',
+      counselorIds: [counselor.id],
+    })
+    const ruleId = String((created.body.data as { _id: string })._id)
+    const stale = await findRoster(app.db, ruleId)
+    if (!stale) throw new Error('an active round-robin rule has a roster')
+    const renamed = await call(app, {
+      method: 'PATCH',
+      url: `/api/employees/${counselor.id}`,
+      token: admin.token,
+      payload: { name: 'Renamed Counselor' },
+    })
+    assert.equal(renamed.status, 200)
+    const form = () => rosterForm(course)
+    assert.equal(await insertRoutedFromRoster(app.db, form(), stale, ROTATION_REASON), undefined)
+
+    const fresh = await findRoster(app.db, ruleId)
+    if (!fresh) throw new Error('an active round-robin rule has a roster')
+    const routed = await insertRoutedFromRoster(app.db, form(), fresh, ROTATION_REASON)
+    const assigned = (await entriesOf(app, String(routed?.id))).find(
+      (entry) => entry.type === 'assigned',
+    )
+    assert.deepEqual((assigned?.details as { employee?: unknown } | undefined)?.employee, {
+      _id: counselor.id,
+      name: 'Renamed Counselor',
+      email: counselor.email,
+    })
   })
 
   test('caps hold while claims and routings race', async () => {

@@ -614,11 +614,11 @@ function rotationCtes(): SQL {
 }
 
 /**
- * The `assigned` entry's details for a rotation: who (the `owner` CTE), by which rule (its id and
- * name), and why (placeholder reason).
+ * The `assigned` entry's details for a rotation: who (`employee`, an object with _id, name and
+ * email), by which rule (its id and name), and why (placeholder reason).
  */
-const rotationDetails = (ruleId: SQL, ruleName: SQL) => sql`jsonb_build_object(
-    'employee', jsonb_build_object('_id', owner.id, 'name', owner.name, 'email', owner.email),
+const rotationDetails = (employee: SQL, ruleId: SQL, ruleName: SQL) => sql`jsonb_build_object(
+    'employee', ${employee},
     'previousOwner', NULL,
     'rule', jsonb_build_object('_id', ${ruleId}, 'name', ${ruleName}),
     'strategy', 'round_robin',
@@ -643,7 +643,7 @@ const assignByRotationStatement = preparedStatements((db) =>
       )
       INSERT INTO ${activity} (id, enquiry_id, type, actor_id, at, details)
       SELECT ${sql.placeholder('entryId')}, assigned.enquiry_id, 'assigned'::activity_type, NULL, now(),
-        ${rotationDetails(sql`r.id`, sql`r.name`)}
+        ${rotationDetails(sql`jsonb_build_object('_id', owner.id, 'name', owner.name, 'email', owner.email)`, sql`r.id`, sql`r.name`)}
       FROM assigned, owner, ${sql.identifier('rule')} r
       RETURNING details`,
   ),
@@ -679,22 +679,17 @@ const insertFromRosterStatement = preparedStatements((db) => {
   const duplicate = sql`EXISTS (SELECT 1 FROM ${enquiries} WHERE ${openLead} AND ${enquiries.email} = ${sql.placeholder('email')})
     OR EXISTS (SELECT 1 FROM ${enquiries} WHERE ${openLead} AND ${enquiries.phoneDigits} = ${digits})`
   // The turn is taken only while the roster holds and the enquiry is new; turn n goes to the
-  // (n mod k)-th of the roster's k eligible counselors, read afresh for the entry.
+  // (n mod k)-th of the roster's k eligible counselors, named in the entry as the roster has them:
+  // the version says they are still eligible and still so named, so nothing of employees is read.
   // Raw for the INSERT's column list: the query builder's INSERT … SELECT names every column.
   return prepareRaw<{ enquiry_id: string; at: Date | string }>(
     db,
     'insert_routed_from_roster',
     sql`
       WITH turn AS (
-        SELECT ${nextTurn(sql`${sql.placeholder('ruleId')}::text`)} AS n
+        SELECT ${sql.placeholder('eligible')}::jsonb -> (${nextTurn(sql`${sql.placeholder('ruleId')}::text`)} % ${sql.placeholder('size')}::int)::int AS employee
         FROM ${routingRosterVersion}
         WHERE ${routingRosterVersion.version} = ${sql.placeholder('version')} AND NOT (${duplicate})
-      ),
-      owner AS (
-        SELECT ${employees.id} AS id, ${employees.name} AS name, ${employees.email} AS email
-        FROM turn JOIN ${employees}
-          ON ${employees.id} = (string_to_array(${sql.placeholder('eligibleIds')}::text, ','))[(turn.n % ${sql.placeholder('size')}::int)::int + 1]::char(24)
-        WHERE ${routable}
       ),
       created AS (
         INSERT INTO ${enquiries} (id, name, email, phone, course_interest, message, source, priority,
@@ -702,8 +697,10 @@ const insertFromRosterStatement = preparedStatements((db) => {
         SELECT ${sql.placeholder('id')}, ${sql.placeholder('name')}, ${sql.placeholder('email')}, ${sql.placeholder('phone')},
           ${sql.placeholder('courseInterest')}, ${sql.placeholder('message')},
           ${sql.placeholder('source')}::enquiry_source, ${sql.placeholder('priority')}::enquiry_priority,
-          'claimed', owner.id, now()
-        FROM owner
+          'claimed', (turn.employee ->> '_id')::char(24), now()
+        FROM turn
+        -- No turn to take (the rule's sequence went with it): nobody.
+        WHERE turn.employee IS NOT NULL
         ON CONFLICT DO NOTHING
         RETURNING id, created_at
       )
@@ -711,8 +708,8 @@ const insertFromRosterStatement = preparedStatements((db) => {
       SELECT ${sql.placeholder('createdEntryId')}, created.id, 'created'::activity_type, NULL, created.created_at, '{}'::jsonb FROM created
       UNION ALL
       SELECT ${sql.placeholder('assignedEntryId')}, created.id, 'assigned'::activity_type, NULL, created.created_at,
-        ${rotationDetails(sql`${sql.placeholder('ruleId')}::text`, sql`${sql.placeholder('ruleName')}::text`)}
-      FROM created, owner
+        ${rotationDetails(sql`turn.employee`, sql`${sql.placeholder('ruleId')}::text`, sql`${sql.placeholder('ruleName')}::text`)}
+      FROM created, turn
       RETURNING enquiry_id, at`,
   )
 })
@@ -721,10 +718,10 @@ const insertFromRosterStatement = preparedStatements((db) => {
  * A new enquiry routed by a round-robin rule from its cached roster, all in ONE statement outside
  * any transaction: the rule's turn is taken, the enquiry is inserted already claimed by the
  * counselor whose turn it is, with its `created` and `assigned` entries. Undefined, and nothing
- * written, when the roster no longer holds (some eligibility or the rule changed since it was
- * read: routing_roster_version moved on) or an open enquiry already has this email or phone (a
- * resubmission): the caller then takes the general path, which reads everything afresh or absorbs
- * it. Should an identical submission commit between this statement's check and its insert, the
+ * written, when the roster no longer holds (since it was read, some eligibility or the rule
+ * changed, or a counselor of it was renamed: routing_roster_version moved on) or an open enquiry
+ * already has this email or phone (a resubmission): the caller then takes the general path, which
+ * reads everything afresh or absorbs it. Should an identical submission commit between this statement's check and its insert, the
  * insert does nothing and the turn taken is skipped: that counselor's turn passes, once.
  */
 export async function insertRoutedFromRoster(
@@ -737,8 +734,8 @@ export async function insertRoutedFromRoster(
     ruleId: roster.rule._id,
     ruleName: roster.rule.name,
     version: roster.version,
-    eligibleIds: roster.eligibleIds.join(','),
-    size: roster.eligibleIds.length,
+    eligible: JSON.stringify(roster.eligible),
+    size: roster.eligible.length,
     reason,
     ...newEnquiryValues(enquiry),
     createdEntryId: objectId(),

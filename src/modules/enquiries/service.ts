@@ -116,7 +116,7 @@ export async function submitEnquiry(
   // Caps and nobody eligible take the general path, which counts open leads or says why.
   if (rule?.strategy === 'round_robin' && !sla?.enabled && !consent) {
     const roster = await automation.roster(rule.id)
-    if (roster && !roster.capped && roster.eligibleIds.length > 0) {
+    if (roster && !roster.capped && roster.eligible.length > 0) {
       const routed = await insertRoutedFromRoster(db, input, roster, ROTATION_REASON)
       if (routed) return { id: routed.id, submittedAt: routed.createdAt, created: true }
       // Stale, or a resubmission: either way the next submission reads the roster afresh.

@@ -2,6 +2,7 @@ import { asc, eq, type SQL, sql } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
 import {
+  type EmployeeRef,
   employees,
   type RoutingMatch,
   type RoutingRuleRow,
@@ -96,8 +97,11 @@ export interface Roster {
   /** routing_roster_version's version when it was read: the roster holds while it is unchanged. */
   version: number
   rule: { _id: string; name: string }
-  /** The rule's counselors who are active, available and counselors, in the rule's order. */
-  eligibleIds: string[]
+  /**
+   * The rule's counselors who are active, available and counselors, in the rule's order, as an
+   * assignment names them (a change to any of it moves the version, so these hold with it).
+   */
+  eligible: EmployeeRef[]
   /** Some counselor of the rule has a cap: routing must count open leads under locks. */
   capped: boolean
 }
@@ -110,11 +114,11 @@ export async function findRoster(db: Db, ruleId: string): Promise<Roster | undef
   const result = (await db.execute(sql`
     SELECT v.version, r.id, r.name,
       coalesce((
-        SELECT string_agg(${employees.id}, ',' ORDER BY c.ord)
+        SELECT jsonb_agg(jsonb_build_object('_id', ${employees.id}, 'name', ${employees.name}, 'email', ${employees.email}) ORDER BY c.ord)
         FROM unnest(r.counselor_ids) WITH ORDINALITY AS c(id, ord)
         JOIN ${employees} ON ${employees.id} = c.id
         WHERE ${routable}
-      ), '') AS eligible_ids,
+      ), '[]'::jsonb) AS eligible,
       EXISTS (
         SELECT 1 FROM ${employees}
         WHERE ${employees.id} = ANY(r.counselor_ids) AND ${employees.maxOpenLeads} IS NOT NULL
@@ -125,7 +129,7 @@ export async function findRoster(db: Db, ruleId: string): Promise<Roster | undef
       version: string | number
       id: string
       name: string
-      eligible_ids: string
+      eligible: EmployeeRef[]
       capped: boolean
     }[]
   }
@@ -134,7 +138,7 @@ export async function findRoster(db: Db, ruleId: string): Promise<Roster | undef
     row && {
       version: Number(row.version),
       rule: { _id: row.id, name: row.name },
-      eligibleIds: row.eligible_ids === '' ? [] : row.eligible_ids.split(','),
+      eligible: row.eligible,
       capped: row.capped,
     }
   )

@@ -721,8 +721,9 @@ const insertFromRosterStatement = preparedStatements((db) => {
  * written, when the roster no longer holds (since it was read, some eligibility or the rule
  * changed, or a counselor of it was renamed: routing_roster_version moved on) or an open enquiry
  * already has this email or phone (a resubmission): the caller then takes the general path, which
- * reads everything afresh or absorbs it. Should an identical submission commit between this statement's check and its insert, the
- * insert does nothing and the turn taken is skipped: that counselor's turn passes, once.
+ * reads everything afresh or absorbs it. Should an identical submission commit between this
+ * statement's check and its insert, the insert does nothing and the turn taken is skipped: that
+ * counselor's turn passes, once.
  */
 export async function insertRoutedFromRoster(
   db: Db,

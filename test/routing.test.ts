@@ -422,8 +422,10 @@ describe('routing new enquiries', () => {
     )
     // The first counselor goes away after the roster was read (no instance was told).
     await app.db.update(employees).set({ available: false }).where(eq(employees.id, first.id))
-    const form = () => rosterForm(course)
-    assert.equal(await insertRoutedFromRoster(app.db, form(), stale, ROTATION_REASON), undefined)
+    assert.equal(
+      await insertRoutedFromRoster(app.db, rosterForm(course), stale, ROTATION_REASON),
+      undefined,
+    )
     const [written] = await app.db
       .select({ n: sql<number>`count(*)::int` })
       .from(enquiries)
@@ -436,7 +438,7 @@ describe('routing new enquiries', () => {
       fresh.eligible.map((counselor) => counselor._id),
       [second.id],
     )
-    const routed = await insertRoutedFromRoster(app.db, form(), fresh, ROTATION_REASON)
+    const routed = await insertRoutedFromRoster(app.db, rosterForm(course), fresh, ROTATION_REASON)
     assert.equal((await ownerOf(app, String(routed?.id)))?.claimedBy, second.id)
     const entries = await entriesOf(app, String(routed?.id))
     assert.deepEqual(entries.map((entry) => entry.type).sort(), ['assigned', 'created'])
@@ -475,12 +477,14 @@ describe('routing new enquiries', () => {
       payload: { name: 'Renamed Counselor' },
     })
     assert.equal(renamed.status, 200)
-    const form = () => rosterForm(course)
-    assert.equal(await insertRoutedFromRoster(app.db, form(), stale, ROTATION_REASON), undefined)
+    assert.equal(
+      await insertRoutedFromRoster(app.db, rosterForm(course), stale, ROTATION_REASON),
+      undefined,
+    )
 
     const fresh = await findRoster(app.db, ruleId)
     if (!fresh) throw new Error('an active round-robin rule has a roster')
-    const routed = await insertRoutedFromRoster(app.db, form(), fresh, ROTATION_REASON)
+    const routed = await insertRoutedFromRoster(app.db, rosterForm(course), fresh, ROTATION_REASON)
     const assigned = (await entriesOf(app, String(routed?.id))).find(
       (entry) => entry.type === 'assigned',
     )
